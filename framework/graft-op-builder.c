@@ -1,0 +1,989 @@
+/* graft-op-builder.c: making ops: new → add inputs → set attributes → finish.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "graft-op-def-private.h"
+#include "graft-tensor-private.h"
+
+/* ---- op creation below the builder ---- */
+
+static char *
+op_desc (const GraftOpDef *def,
+         const char       *name)
+{
+  return g_strdup_printf ("%s op '%s'", def->name, name);
+}
+
+/* Binds type attributes from input dtypes and checks every input against
+ * the signature. `vals`/`bound` are the op's attribute values. */
+static gboolean
+bind_types (const GraftOpDef *def,
+            const char       *name,
+            GraftOutput     **inputs,
+            GraftAttrValue   *vals,
+            gboolean         *bound,
+            gint             *bound_by,
+            GError          **error)
+{
+  for (guint i = 0; i < def->n_inputs; i++)
+    {
+      const GraftArgDef *arg = &def->inputs[i];
+      GraftDType dt = inputs[i]->dtype;
+      g_autofree char *what = NULL;
+
+      if (arg->type_attr < 0)
+        {
+          if (dt != arg->dtype)
+            {
+              what = op_desc (def, name);
+              g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE,
+                           "%s: input '%s' must be %s, but %s:%u is %s", what, arg->name,
+                           graft_dtype_get_name (arg->dtype), inputs[i]->node->name,
+                           inputs[i]->index, graft_dtype_get_name (dt));
+              return FALSE;
+            }
+          continue;
+        }
+      if (!bound[arg->type_attr])
+        {
+          bound[arg->type_attr] = TRUE;
+          bound_by[arg->type_attr] = (gint) i;
+          vals[arg->type_attr].type = dt;
+          continue;
+        }
+      if (vals[arg->type_attr].type != dt)
+        {
+          const GraftAttrDef *a = &def->attrs[arg->type_attr];
+          what = op_desc (def, name);
+          if (bound_by[arg->type_attr] >= 0)
+            g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE,
+                         "%s: input '%s' (%s:%u) has dtype %s, but %s is %s from input '%s'",
+                         what, arg->name, inputs[i]->node->name, inputs[i]->index,
+                         graft_dtype_get_name (dt), a->name,
+                         graft_dtype_get_name (vals[arg->type_attr].type),
+                         def->inputs[bound_by[arg->type_attr]].name);
+          else
+            g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE,
+                         "%s: input '%s' (%s:%u) has dtype %s, but attribute %s is %s",
+                         what, arg->name, inputs[i]->node->name, inputs[i]->index,
+                         graft_dtype_get_name (dt), a->name,
+                         graft_dtype_get_name (vals[arg->type_attr].type));
+          return FALSE;
+        }
+    }
+
+  for (guint a = 0; a < def->n_attrs; a++)
+    {
+      const GraftAttrDef *ad = &def->attrs[a];
+      g_autofree char *what = NULL;
+
+      if (ad->kind != GRAFT_ATTR_TYPE)
+        continue;
+      if (!bound[a])
+        {
+          what = op_desc (def, name);
+          g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
+                       "%s: attribute '%s' is required and was not set", what, ad->name);
+          return FALSE;
+        }
+      if (ad->allowed_dtypes != GRAFT_DTYPES_ALL &&
+          ((guint) vals[a].type >= 32 || !(ad->allowed_dtypes & GRAFT_DTYPE_BIT (vals[a].type))))
+        {
+          GString *list = g_string_new (NULL);
+
+          for (guint d = 1; d < 32; d++)
+            if (ad->allowed_dtypes & GRAFT_DTYPE_BIT (d))
+              g_string_append_printf (list, "%s%s", list->len ? ", " : "", graft_dtype_get_name (d));
+          what = op_desc (def, name);
+          g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE,
+                       "%s: %s is %s, which is not in the allowed list {%s}", what, ad->name,
+                       graft_dtype_get_name (vals[a].type), list->str);
+          g_string_free (list, TRUE);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+_graft_shape_context_run (GraftShapeContext *ctx,
+                          GError           **error)
+{
+  const GraftOpDef *def = ctx->def;
+
+  for (guint o = 0; o < def->n_outputs; o++)
+    ctx->out_ranks[o] = GRAFT_RANK_UNKNOWN;
+
+  if (def->shape_fn != NULL)
+    return def->shape_fn (ctx, error);
+  if (def->kind == GRAFT_OP_KIND_INITIALIZER)
+    {
+      gint s = _graft_op_def_find_attr (def, "_shape");
+      const GraftShape *shape = ctx->attrs[s].shape;
+      graft_shape_context_set_output (ctx, 0, graft_shape_get_rank (shape), _graft_shape_dims (shape));
+      return TRUE;
+    }
+  if (ctx->n_inputs > 0)
+    return graft_shape_same_as_input (ctx, error);
+  return TRUE;
+}
+
+/* Copies an attribute value into the graph: strings and lists into the
+ * arena, shapes and tensors by reference. Caller holds graph->lock. */
+static void
+store_attr_locked (GraftGraph           *graph,
+                   GraftAttrKind         kind,
+                   GraftAttrValue       *dst,
+                   const GraftAttrValue *src)
+{
+  *dst = *src;
+  switch (kind)
+    {
+    case GRAFT_ATTR_STRING:
+      dst->s = src->s ? _graft_arena_strndup (&graph->arena, src->s, strlen (src->s)) : NULL;
+      break;
+    case GRAFT_ATTR_SHAPE:
+      if (src->shape)
+        g_ptr_array_add (graph->owned_refs, graft_shape_ref (src->shape));
+      break;
+    case GRAFT_ATTR_TENSOR:
+      if (src->tensor)
+        g_ptr_array_add (graph->owned_refs,
+                         GSIZE_TO_POINTER (GPOINTER_TO_SIZE (graft_tensor_ref (src->tensor)) | 1));
+      break;
+    case GRAFT_ATTR_INT_LIST:
+    case GRAFT_ATTR_FLOAT_LIST:
+      {
+        gsize bytes = src->list.n * 8;
+        void *copy = _graft_arena_alloc (&graph->arena, bytes ? bytes : 8);
+        if (bytes)
+          memcpy (copy, src->list.v, bytes);
+        dst->list.v = copy;
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+GraftOutput *
+_graft_graph_create_op (GraftGraph           *graph,
+                        GraftThreadState     *ts,
+                        const GraftOpDef     *def,
+                        const char           *name,
+                        GraftOutput         **inputs,
+                        guint                 n_inputs,
+                        const GraftAttrValue *attrs,
+                        const guint8         *attrs_set,
+                        GraftOutput         **controls,
+                        guint                 n_controls,
+                        GError              **error)
+{
+  guint n_attrs = def->n_attrs, n_out = def->n_outputs;
+  GraftAttrValue *vals = g_newa (GraftAttrValue, n_attrs + 1);
+  gboolean *bound = g_newa (gboolean, n_attrs + 1);
+  gint *bound_by = g_newa (gint, n_attrs + 1);
+  gint *out_ranks = g_newa (gint, n_out + 1);
+  gint64 *out_dims = g_newa (gint64, (n_out + 1) * GRAFT_MAX_RANK);
+  GraftDType *in_dtypes = g_newa (GraftDType, n_inputs + 1);
+  gint *in_ranks = g_newa (gint, n_inputs + 1);
+  const gint64 **in_dims = g_newa (const gint64 *, n_inputs + 1);
+  const GraftTensor **in_values = g_newa (const GraftTensor *, n_inputs + 1);
+  GraftShapeContext ctx;
+  GraftStrMapEntry *entry;
+  GraftNode *node;
+  GString *buf;
+  gsize size, n_dims_total = 0;
+  guint8 *p;
+  gboolean ok = FALSE;
+
+  if (name == NULL || *name == '\0')
+    name = def->default_name;
+
+  /* The name is taken first, as TensorFlow's name_scope does: it stays
+   * taken even if the op is then refused. */
+  buf = ts->name_stack->len + strlen (name) < 200 ? g_string_sized_new (256) : g_string_new (NULL);
+  g_mutex_lock (&graph->lock);
+  if (name[strlen (name) - 1] == '/')
+    {
+      char *key;
+
+      g_string_append_len (buf, name, strlen (name) - 1);
+      key = g_ascii_strdown (buf->str, buf->len);
+      entry = _graft_strmap_lookup (&graph->names, key, _graft_str_hash (key, buf->len));
+      if (entry == NULL)
+        entry = _graft_strmap_insert (&graph->names, _graft_arena_strndup (&graph->arena, key, buf->len),
+                                      _graft_str_hash (key, buf->len));
+      g_free (key);
+    }
+  else
+    {
+      if (ts->name_stack->len > 0)
+        {
+          g_string_append_len (buf, ts->name_stack->str, ts->name_stack->len);
+          g_string_append_c (buf, '/');
+        }
+      g_string_append (buf, name);
+      entry = _graft_names_unique_locked (graph, buf, TRUE);
+    }
+
+  if (!_graft_valid_op_name (buf->str))
+    {
+      g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_NAME,
+                   "'%s' is not a valid node name", buf->str);
+      goto out;
+    }
+  if (entry->value != NULL)
+    {
+      g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DUPLICATE_NAME,
+                   "Duplicate node name in graph: '%s' (already used by a %s op)",
+                   buf->str, ((GraftNode *) entry->value)->def->name);
+      goto out;
+    }
+  if (n_inputs != def->n_inputs)
+    {
+      g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+                   "%s op '%s' takes %u inputs %s, but %u were given", def->name, buf->str,
+                   def->n_inputs, def->signature, n_inputs);
+      goto out;
+    }
+  for (guint i = 0; i < n_inputs; i++)
+    {
+      GraftOutput *in = inputs[i];
+
+      if (in->node->graph != graph)
+        {
+          g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+                       "%s op '%s': input '%s' (%s:%u) must be from the same graph as the op",
+                       def->name, buf->str, def->inputs[i].name, in->node->name, in->index);
+          goto out;
+        }
+      if (in->index >= in->node->n_outputs)
+        {
+          g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+                       "%s op '%s': input '%s' is %s, an op with no outputs",
+                       def->name, buf->str, def->inputs[i].name, in->node->name);
+          goto out;
+        }
+      in_dtypes[i] = in->dtype;
+      in_ranks[i] = in->rank;
+      in_dims[i] = in->dims;
+      /* Constant inputs give shape functions their values (Reshape, Fill). */
+      in_values[i] = NULL;
+      if (strcmp (in->node->def->name, "Const") == 0)
+        in_values[i] = in->node->attrs[_graft_op_def_find_attr (in->node->def, "value")].tensor;
+    }
+
+  for (guint a = 0; a < n_attrs; a++)
+    {
+      const GraftAttrDef *ad = &def->attrs[a];
+
+      bound_by[a] = -1;
+      bound[a] = TRUE;
+      if (attrs_set != NULL && attrs_set[a])
+        vals[a] = attrs[a];
+      else if (ad->has_default)
+        vals[a] = ad->default_value;
+      else if (ad->kind == GRAFT_ATTR_TYPE)
+        bound[a] = FALSE;
+      else
+        {
+          g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
+                       "%s op '%s': attribute '%s' is required and was not set",
+                       def->name, buf->str, ad->name);
+          goto out;
+        }
+    }
+  if (!bind_types (def, buf->str, inputs, vals, bound, bound_by, error))
+    goto out;
+
+  ctx.def = def;
+  ctx.op_name = buf->str;
+  ctx.n_inputs = n_inputs;
+  ctx.in_dtypes = in_dtypes;
+  ctx.in_ranks = in_ranks;
+  ctx.in_dims = in_dims;
+  ctx.in_values = in_values;
+  ctx.attrs = vals;
+  ctx.out_ranks = out_ranks;
+  ctx.out_dims = out_dims;
+  if (!_graft_shape_context_run (&ctx, error))
+    {
+      g_prefix_error (error, "%s op '%s': ", def->name, buf->str);
+      goto out;
+    }
+
+  /* One arena block: node, output records (at least one, the op's handle),
+   * inputs, attribute values, then all output dims. */
+  for (guint o = 0; o < n_out; o++)
+    n_dims_total += out_ranks[o] > 0 ? (gsize) out_ranks[o] : 0;
+  size = sizeof (GraftNode) + sizeof (GraftOutput) * MAX (n_out, 1) + sizeof (GraftOutput *) * n_inputs +
+         sizeof (GraftAttrValue) * n_attrs + sizeof (GraftNode *) * n_controls +
+         sizeof (gint64) * n_dims_total + buf->len + 1;
+  p = _graft_arena_alloc (&graph->arena, size);
+  node = (GraftNode *) p;
+  p += sizeof (GraftNode);
+  node->outputs = (GraftOutput *) p;
+  p += sizeof (GraftOutput) * MAX (n_out, 1);
+  node->inputs = (GraftOutput **) p;
+  p += sizeof (GraftOutput *) * n_inputs;
+  node->attrs = (GraftAttrValue *) p;
+  p += sizeof (GraftAttrValue) * n_attrs;
+  node->control_inputs = n_controls ? (GraftNode **) p : NULL;
+  p += sizeof (GraftNode *) * n_controls;
+
+  node->graph = graph;
+  node->def = def;
+  node->n_inputs = n_inputs;
+  node->n_outputs = n_out;
+  node->n_control_inputs = n_controls;
+  for (guint i = 0; i < n_controls; i++)
+    node->control_inputs[i] = controls[i]->node;
+  node->flags = 0;
+  for (guint i = 0; i < n_inputs; i++)
+    node->inputs[i] = inputs[i];
+  for (guint a = 0; a < n_attrs; a++)
+    store_attr_locked (graph, def->attrs[a].kind, &node->attrs[a], &vals[a]);
+  for (guint o = 0; o < MAX (n_out, 1); o++)
+    {
+      GraftOutput *out = &node->outputs[o];
+
+      out->node = node;
+      out->index = o;
+      out->reserved = 0;
+      out->dtype = GRAFT_DTYPE_INVALID;
+      out->rank = GRAFT_RANK_UNKNOWN;
+      out->dims = NULL;
+      if (o >= n_out)
+        continue;
+      out->dtype = def->outputs[o].type_attr >= 0 ? vals[def->outputs[o].type_attr].type : def->outputs[o].dtype;
+      out->rank = (gint8) out_ranks[o];
+      if (out_ranks[o] > 0)
+        {
+          out->dims = (const gint64 *) p;
+          memcpy (p, out_dims + o * GRAFT_MAX_RANK, sizeof (gint64) * out_ranks[o]);
+          p += sizeof (gint64) * out_ranks[o];
+        }
+    }
+  memcpy (p, buf->str, buf->len + 1);
+  node->name = (const char *) p;
+
+  entry->value = node;
+  g_ptr_array_add (graph->nodes, node);
+  node->id = graph->nodes->len;
+  graph->version++;
+  ok = TRUE;
+
+out:
+  g_mutex_unlock (&graph->lock);
+  g_string_free (buf, TRUE);
+  return ok ? &node->outputs[0] : NULL;
+}
+
+/* Converts a GVariant into an owned attribute value of `kind`. Bindings
+ * and initializer attribute dictionaries come this way. Integers are
+ * accepted where floats are expected, and a scalar where a list is. */
+gboolean
+_graft_attr_value_from_variant (GraftAttrKind   kind,
+                                GVariant       *v,
+                                GraftAttrValue *out,
+                                GError        **error)
+{
+  const GVariantType *t = g_variant_get_type (v);
+  gboolean is_int = g_variant_type_equal (t, G_VARIANT_TYPE_INT64) || g_variant_type_equal (t, G_VARIANT_TYPE_INT32) ||
+                    g_variant_type_equal (t, G_VARIANT_TYPE_UINT32) || g_variant_type_equal (t, G_VARIANT_TYPE_UINT64);
+  gboolean is_double = g_variant_type_equal (t, G_VARIANT_TYPE_DOUBLE);
+
+  memset (out, 0, sizeof *out);
+  if (g_variant_type_equal (t, G_VARIANT_TYPE_VARIANT))
+    {
+      g_autoptr(GVariant) inner = g_variant_get_variant (v);
+      return _graft_attr_value_from_variant (kind, inner, out, error);
+    }
+#define AS_INT64(x) (g_variant_type_equal (t, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (x) :            \
+                     g_variant_type_equal (t, G_VARIANT_TYPE_INT32) ? (gint64) g_variant_get_int32 (x) :   \
+                     g_variant_type_equal (t, G_VARIANT_TYPE_UINT32) ? (gint64) g_variant_get_uint32 (x) : \
+                     (gint64) g_variant_get_uint64 (x))
+  switch (kind)
+    {
+    case GRAFT_ATTR_BOOL:
+      if (g_variant_type_equal (t, G_VARIANT_TYPE_BOOLEAN))
+        {
+          out->b = g_variant_get_boolean (v);
+          return TRUE;
+        }
+      break;
+    case GRAFT_ATTR_INT:
+      if (is_int)
+        {
+          out->i = AS_INT64 (v);
+          return TRUE;
+        }
+      break;
+    case GRAFT_ATTR_FLOAT:
+      if (is_double || is_int)
+        {
+          out->f = is_double ? g_variant_get_double (v) : (double) AS_INT64 (v);
+          return TRUE;
+        }
+      break;
+    case GRAFT_ATTR_STRING:
+      if (g_variant_type_equal (t, G_VARIANT_TYPE_STRING))
+        {
+          out->s = g_variant_dup_string (v, NULL);
+          return TRUE;
+        }
+      break;
+    case GRAFT_ATTR_TYPE:
+      if (g_variant_type_equal (t, G_VARIANT_TYPE_STRING) &&
+          graft_dtype_from_name (g_variant_get_string (v, NULL)) != GRAFT_DTYPE_INVALID)
+        {
+          out->type = graft_dtype_from_name (g_variant_get_string (v, NULL));
+          return TRUE;
+        }
+      break;
+    case GRAFT_ATTR_SHAPE:
+      if (g_variant_type_equal (t, G_VARIANT_TYPE ("ax")))
+        {
+          gsize n;
+          const gint64 *dims = g_variant_get_fixed_array (v, &n, sizeof (gint64));
+          if (n <= GRAFT_MAX_RANK)
+            {
+              out->shape = graft_shape_new (dims, n);
+              return TRUE;
+            }
+        }
+      break;
+    case GRAFT_ATTR_INT_LIST:
+    case GRAFT_ATTR_FLOAT_LIST:
+      {
+        gboolean want_int = kind == GRAFT_ATTR_INT_LIST;
+        gsize n = 1;
+        gint64 *iv;
+        double *dv;
+
+        if (g_variant_type_equal (t, G_VARIANT_TYPE ("ax")) || g_variant_type_equal (t, G_VARIANT_TYPE ("ai")) ||
+            g_variant_type_equal (t, G_VARIANT_TYPE ("ad")))
+          n = g_variant_n_children (v);
+        else if (!(is_int || (is_double && !want_int)))
+          break;
+        if (g_variant_type_equal (t, G_VARIANT_TYPE ("ad")) && want_int)
+          break;
+        iv = g_new (gint64, n ? n : 1);
+        dv = (double *) iv;
+        for (gsize i = 0; i < n; i++)
+          {
+            g_autoptr(GVariant) e = g_variant_is_container (v) ? g_variant_get_child_value (v, i) : g_variant_ref (v);
+            const GVariantType *et = g_variant_get_type (e);
+            double d = g_variant_type_equal (et, G_VARIANT_TYPE_DOUBLE) ? g_variant_get_double (e) :
+                       g_variant_type_equal (et, G_VARIANT_TYPE_INT32) ? g_variant_get_int32 (e) :
+                       g_variant_type_equal (et, G_VARIANT_TYPE_INT64) ? (double) g_variant_get_int64 (e) :
+                       g_variant_type_equal (et, G_VARIANT_TYPE_UINT32) ? g_variant_get_uint32 (e) :
+                       (double) g_variant_get_uint64 (e);
+            if (want_int)
+              iv[i] = g_variant_type_equal (et, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (e) : (gint64) d;
+            else
+              dv[i] = d;
+          }
+        out->list.v = iv;
+        out->list.n = n;
+        return TRUE;
+      }
+    case GRAFT_ATTR_TENSOR:
+    default:
+      break;
+    }
+#undef AS_INT64
+  {
+    g_autofree char *text = g_variant_print (v, TRUE);
+    static const char *kinds[] = { "bool", "int", "float", "string", "type", "shape", "tensor",
+                                   "list(int)", "list(float)" };
+    g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
+                 "%s is not a valid %s value", text, (guint) kind < G_N_ELEMENTS (kinds) ? kinds[kind] : "?");
+  }
+  return FALSE;
+}
+
+/* ---- the builder ---- */
+
+#define INLINE_INPUTS 8
+#define INLINE_ATTRS 16
+
+struct _GraftOpBuilder {
+  GraftGraph *graph;
+  const GraftOpDef *def;
+  char *op_type;
+  char *name;
+  GError *error;                /* the first mistake, reported by finish */
+  GPtrArray *controls;
+  GraftOutput **inputs;
+  guint n_inputs;
+  guint inputs_cap;
+  GraftAttrValue *attrs;
+  guint8 *attrs_set;
+  GraftOutput *inputs_inline[INLINE_INPUTS];
+  GraftAttrValue attrs_inline[INLINE_ATTRS];
+  guint8 attrs_set_inline[INLINE_ATTRS];
+};
+
+/**
+ * GraftOpBuilder:
+ *
+ * Makes one op: graft_op_builder_new(), then inputs in signature order and
+ * attributes by name, then graft_op_builder_finish(). Mistakes made while
+ * adding inputs or attributes are kept and reported by finish, so a chain
+ * of calls needs one error check.
+ */
+G_DEFINE_BOXED_TYPE (GraftOpBuilder, graft_op_builder, NULL, graft_op_builder_free)
+
+static void
+clear_attr_values (GraftOpBuilder *b)
+{
+  if (b->def == NULL)
+    return;
+  for (guint a = 0; a < b->def->n_attrs; a++)
+    if (b->attrs_set[a])
+      {
+        _graft_attr_value_clear (b->def->attrs[a].kind, &b->attrs[a]);
+        b->attrs_set[a] = FALSE;
+      }
+}
+
+/* One builder per thread is recycled: op-heavy code (graph building
+ * benchmarks, model code) makes and frees builders back to back. */
+static _Thread_local GraftOpBuilder *spare_builder;
+
+/**
+ * graft_op_builder_new:
+ * @graph: the graph the op goes into
+ * @op_type: the op's type name, such as `Mul`
+ * @name: (nullable): the op's name, relative to the calling thread's name
+ *   scope and uniquified; a name ending in `/` is used as is (absolute);
+ *   %NULL takes the op's default name (TensorFlow's: `mul`, `MatMul`, …)
+ *
+ * Starts an op. An unknown @op_type is reported by
+ * graft_op_builder_finish().
+ *
+ * Returns: (transfer full): a new builder
+ */
+GraftOpBuilder *
+graft_op_builder_new (GraftGraph *graph,
+                      const char *op_type,
+                      const char *name)
+{
+  GraftOpBuilder *b;
+
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (op_type != NULL, NULL);
+
+  b = spare_builder;
+  if (b != NULL)
+    spare_builder = NULL;
+  else
+    b = g_new0 (GraftOpBuilder, 1);
+
+  b->graph = g_object_ref (graph);
+  b->def = _graft_registry_lookup (GRAFT_OP_KIND_OP, op_type);
+  b->name = g_strdup (name);
+  b->inputs = b->inputs_inline;
+  b->inputs_cap = INLINE_INPUTS;
+  b->n_inputs = 0;
+  if (b->def == NULL)
+    {
+      b->op_type = g_strdup (op_type);
+      g_set_error (&b->error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
+                   "No op named '%s' is registered", op_type);
+      return b;
+    }
+  if (b->def->n_attrs <= INLINE_ATTRS)
+    {
+      b->attrs = b->attrs_inline;
+      b->attrs_set = b->attrs_set_inline;
+    }
+  else
+    {
+      b->attrs = g_new0 (GraftAttrValue, b->def->n_attrs);
+      b->attrs_set = g_new0 (guint8, b->def->n_attrs);
+    }
+  memset (b->attrs_set, 0, b->def->n_attrs);
+  return b;
+}
+
+/**
+ * graft_op_builder_free:
+ * @builder: (transfer full): a #GraftOpBuilder
+ *
+ * Frees a builder, finished or not.
+ */
+void
+graft_op_builder_free (GraftOpBuilder *builder)
+{
+  if (builder == NULL)
+    return;
+  clear_attr_values (builder);
+  if (builder->attrs != builder->attrs_inline)
+    {
+      g_free (builder->attrs);
+      g_free (builder->attrs_set);
+    }
+  if (builder->inputs != builder->inputs_inline)
+    g_free (builder->inputs);
+  g_clear_pointer (&builder->controls, g_ptr_array_unref);
+  g_clear_error (&builder->error);
+  g_clear_pointer (&builder->name, g_free);
+  g_clear_pointer (&builder->op_type, g_free);
+  g_clear_object (&builder->graph);
+  builder->def = NULL;
+  builder->attrs = NULL;
+  builder->attrs_set = NULL;
+  if (spare_builder == NULL)
+    spare_builder = builder;
+  else
+    g_free (builder);
+}
+
+/**
+ * graft_op_builder_add_input:
+ * @builder: a #GraftOpBuilder
+ * @input: an output of the builder's graph
+ *
+ * Appends the next input, in the order of the op's signature.
+ */
+void
+graft_op_builder_add_input (GraftOpBuilder *builder,
+                            GraftOutput    *input)
+{
+  g_return_if_fail (builder != NULL);
+  g_return_if_fail (input != NULL);
+
+  if (builder->n_inputs == builder->inputs_cap)
+    {
+      GraftOutput **grown = g_new (GraftOutput *, builder->inputs_cap * 2);
+      memcpy (grown, builder->inputs, sizeof (GraftOutput *) * builder->n_inputs);
+      if (builder->inputs != builder->inputs_inline)
+        g_free (builder->inputs);
+      builder->inputs = grown;
+      builder->inputs_cap *= 2;
+    }
+  builder->inputs[builder->n_inputs++] = input;
+}
+
+/**
+ * graft_op_builder_add_control_input:
+ * @builder: a #GraftOpBuilder
+ * @op: an op of the builder's graph that must run before this one
+ *
+ * Adds a control dependency.
+ */
+void
+graft_op_builder_add_control_input (GraftOpBuilder *builder,
+                                    GraftOutput    *op)
+{
+  g_return_if_fail (builder != NULL);
+  g_return_if_fail (op != NULL);
+
+  if (builder->controls == NULL)
+    builder->controls = g_ptr_array_new ();
+  g_ptr_array_add (builder->controls, op);
+}
+
+static gint
+attr_slot (GraftOpBuilder *b,
+           const char     *name,
+           GraftAttrKind   kind)
+{
+  gint a;
+
+  if (b->def == NULL || b->error != NULL)
+    return -1;
+  a = _graft_op_def_find_attr (b->def, name);
+  if (a < 0 || b->def->attrs[a].is_internal)
+    {
+      g_set_error (&b->error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
+                   "%s has no attribute '%s' %s", b->def->name, name, b->def->signature);
+      return -1;
+    }
+  if (b->def->attrs[a].kind != kind)
+    {
+      g_set_error (&b->error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
+                   "%s attribute '%s' is not of the kind set %s", b->def->name, name,
+                   b->def->signature);
+      return -1;
+    }
+  if (b->attrs_set[a])
+    {
+      _graft_attr_value_clear (kind, &b->attrs[a]);
+      b->attrs_set[a] = FALSE;
+    }
+  return a;
+}
+
+#define SET_SIMPLE(field, value)                      \
+  G_STMT_START {                                      \
+    gint a = attr_slot (builder, name, KIND);         \
+    if (a >= 0)                                       \
+      {                                               \
+        builder->attrs[a].field = (value);            \
+        builder->attrs_set[a] = TRUE;                 \
+      }                                               \
+  } G_STMT_END
+
+/**
+ * graft_op_builder_set_attr_bool:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute of kind `bool`
+ * @value: the value
+ */
+void
+graft_op_builder_set_attr_bool (GraftOpBuilder *builder,
+                                const char     *name,
+                                gboolean        value)
+{
+  g_return_if_fail (builder != NULL && name != NULL);
+#define KIND GRAFT_ATTR_BOOL
+  SET_SIMPLE (b, value != FALSE);
+#undef KIND
+}
+
+/**
+ * graft_op_builder_set_attr_int:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute of kind `int`
+ * @value: the value
+ */
+void
+graft_op_builder_set_attr_int (GraftOpBuilder *builder,
+                               const char     *name,
+                               gint64          value)
+{
+  g_return_if_fail (builder != NULL && name != NULL);
+#define KIND GRAFT_ATTR_INT
+  SET_SIMPLE (i, value);
+#undef KIND
+}
+
+/**
+ * graft_op_builder_set_attr_float:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute of kind `float`
+ * @value: the value
+ */
+void
+graft_op_builder_set_attr_float (GraftOpBuilder *builder,
+                                 const char     *name,
+                                 double          value)
+{
+  g_return_if_fail (builder != NULL && name != NULL);
+#define KIND GRAFT_ATTR_FLOAT
+  SET_SIMPLE (f, value);
+#undef KIND
+}
+
+/**
+ * graft_op_builder_set_attr_string:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute of kind `string`
+ * @value: the value
+ */
+void
+graft_op_builder_set_attr_string (GraftOpBuilder *builder,
+                                  const char     *name,
+                                  const char     *value)
+{
+  g_return_if_fail (builder != NULL && name != NULL && value != NULL);
+#define KIND GRAFT_ATTR_STRING
+  SET_SIMPLE (s, g_strdup (value));
+#undef KIND
+}
+
+/**
+ * graft_op_builder_set_attr_type:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute of kind `type`
+ * @value: the dtype
+ */
+void
+graft_op_builder_set_attr_type (GraftOpBuilder *builder,
+                                const char     *name,
+                                GraftDType      value)
+{
+  g_return_if_fail (builder != NULL && name != NULL);
+#define KIND GRAFT_ATTR_TYPE
+  SET_SIMPLE (type, value);
+#undef KIND
+}
+
+/**
+ * graft_op_builder_set_attr_shape:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute of kind `shape`
+ * @value: the shape
+ */
+void
+graft_op_builder_set_attr_shape (GraftOpBuilder *builder,
+                                 const char     *name,
+                                 GraftShape     *value)
+{
+  g_return_if_fail (builder != NULL && name != NULL && value != NULL);
+#define KIND GRAFT_ATTR_SHAPE
+  SET_SIMPLE (shape, graft_shape_ref (value));
+#undef KIND
+}
+
+/**
+ * graft_op_builder_set_attr_tensor:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute of kind `tensor`
+ * @value: the tensor
+ */
+void
+graft_op_builder_set_attr_tensor (GraftOpBuilder *builder,
+                                  const char     *name,
+                                  GraftTensor    *value)
+{
+  g_return_if_fail (builder != NULL && name != NULL && value != NULL);
+#define KIND GRAFT_ATTR_TENSOR
+  SET_SIMPLE (tensor, graft_tensor_ref (value));
+#undef KIND
+}
+
+static void
+set_list (GraftOpBuilder *builder,
+          const char     *name,
+          GraftAttrKind   kind,
+          const void     *values,
+          gsize           n_values)
+{
+  gint a = attr_slot (builder, name, kind);
+
+  if (a < 0)
+    return;
+  builder->attrs[a].list.v = g_memdup2 (values, n_values * 8);
+  builder->attrs[a].list.n = n_values;
+  builder->attrs_set[a] = TRUE;
+}
+
+/**
+ * graft_op_builder_set_attr_ints:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute of kind `list(int)`
+ * @values: (array length=n_values): the values
+ * @n_values: the number of values
+ */
+void
+graft_op_builder_set_attr_ints (GraftOpBuilder *builder,
+                                const char     *name,
+                                const gint64   *values,
+                                gsize           n_values)
+{
+  g_return_if_fail (builder != NULL && name != NULL);
+  g_return_if_fail (values != NULL || n_values == 0);
+  set_list (builder, name, GRAFT_ATTR_INT_LIST, values, n_values);
+}
+
+/**
+ * graft_op_builder_set_attr_floats:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute of kind `list(float)`
+ * @values: (array length=n_values): the values
+ * @n_values: the number of values
+ */
+void
+graft_op_builder_set_attr_floats (GraftOpBuilder *builder,
+                                  const char     *name,
+                                  const double   *values,
+                                  gsize           n_values)
+{
+  g_return_if_fail (builder != NULL && name != NULL);
+  g_return_if_fail (values != NULL || n_values == 0);
+  set_list (builder, name, GRAFT_ATTR_FLOAT_LIST, values, n_values);
+}
+
+/**
+ * graft_op_builder_set_attr_variant:
+ * @builder: a #GraftOpBuilder
+ * @name: an attribute name
+ * @value: the value: `b` for bool, `x`/`i` for int, `d` (or an integer)
+ *   for float, `s` for string, `ax` for list(int) and shape, `ad` for
+ *   list(float); type attributes take a dtype name as `s`
+ *
+ * Sets an attribute from a #GVariant, for bindings and generic code.
+ */
+void
+graft_op_builder_set_attr_variant (GraftOpBuilder *builder,
+                                   const char     *name,
+                                   GVariant       *value)
+{
+  GraftAttrValue converted;
+  GraftAttrKind kind;
+  gint a;
+
+  g_return_if_fail (builder != NULL && name != NULL && value != NULL);
+
+  if (builder->def == NULL || builder->error != NULL)
+    return;
+  a = _graft_op_def_find_attr (builder->def, name);
+  if (a < 0)
+    {
+      attr_slot (builder, name, GRAFT_ATTR_BOOL);
+      return;
+    }
+  kind = builder->def->attrs[a].kind;
+  if (builder->def->attrs[a].is_internal || kind == GRAFT_ATTR_TENSOR)
+    {
+      attr_slot (builder, name, kind == GRAFT_ATTR_TENSOR ? GRAFT_ATTR_BOOL : kind);
+      return;
+    }
+  if (!_graft_attr_value_from_variant (kind, value, &converted, &builder->error))
+    {
+      g_prefix_error (&builder->error, "%s attribute '%s': ", builder->def->name, name);
+      return;
+    }
+  a = attr_slot (builder, name, kind);
+  builder->attrs[a] = converted;
+  builder->attrs_set[a] = TRUE;
+}
+
+/**
+ * graft_op_builder_finish:
+ * @builder: a #GraftOpBuilder
+ * @error: return location for a #GError
+ *
+ * Checks the inputs and attributes against the op's signature, infers the
+ * output dtypes and shapes, names the op and adds it to the graph. On
+ * failure nothing is added (the name, like TensorFlow's name scope, stays
+ * taken). The builder can only be freed afterwards.
+ *
+ * Returns: (transfer none): the op's handle, its output 0 (owned by the
+ *   graph), or %NULL with @error set (#GRAFT_GRAPH_ERROR)
+ */
+GraftOutput *
+graft_op_builder_finish (GraftOpBuilder *builder,
+                         GError        **error)
+{
+  GraftOutput *op;
+
+  g_return_val_if_fail (builder != NULL, NULL);
+  g_return_val_if_fail (builder->graph != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (builder->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&builder->error));
+      return NULL;
+    }
+  for (guint i = 0; builder->controls != NULL && i < builder->controls->len; i++)
+    if (((GraftOutput *) g_ptr_array_index (builder->controls, i))->node->graph != builder->graph)
+      {
+        g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+                     "%s op: control input %s belongs to another graph", builder->def->name,
+                     ((GraftOutput *) g_ptr_array_index (builder->controls, i))->node->name);
+        return NULL;
+      }
+  op = _graft_graph_create_op (builder->graph, _graft_graph_thread_state (builder->graph), builder->def,
+                               builder->name, builder->inputs, builder->n_inputs, builder->attrs,
+                               builder->attrs_set,
+                               builder->controls ? (GraftOutput **) builder->controls->pdata : NULL,
+                               builder->controls ? builder->controls->len : 0, error);
+  return op;
+}

@@ -1,0 +1,113 @@
+/* graft-op-def-private.h: the parsed form of an op or initializer definition.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <ffi.h>
+
+#include "graft-private.h"
+#include "graft-plugin.h"
+
+G_BEGIN_DECLS
+
+/* Bit set of dtypes: bit d is set when GraftDType d is allowed. */
+#define GRAFT_DTYPE_BIT(d) (1u << (d))
+#define GRAFT_DTYPES_ALL 0u
+
+typedef struct {
+  char *name;
+  GraftAttrKind kind;
+  gboolean has_default;
+  GraftAttrValue default_value; /* owned by the definition */
+  guint32 allowed_dtypes;       /* for GRAFT_ATTR_TYPE: 0 means any */
+  gboolean inferred;            /* a type variable bound by an input's dtype */
+  gboolean is_internal;         /* set by Graft itself (initializers' _shape) */
+} GraftAttrDef;
+
+typedef struct {
+  char *name;
+  GraftDType dtype;             /* a fixed dtype, or GRAFT_DTYPE_INVALID */
+  gint type_attr;               /* index of the type attribute, or -1 */
+} GraftArgDef;
+
+typedef enum {
+  GRAFT_PARAM_INPUT,
+  GRAFT_PARAM_ATTR,
+} GraftParamKind;
+
+/* Kernel arguments follow the signature's parameter order, so the position
+ * of every input and explicit attribute is recorded once at parse time. */
+typedef struct {
+  guint8 kind;                  /* GraftParamKind */
+  guint8 index;
+} GraftParam;
+
+struct _GraftOpDef {
+  char *name;
+  char *signature;
+  char *summary;
+  char *default_name;
+  char *plugin_name;
+  GraftOpKind kind;
+  guint flags;                  /* GraftOpFlags */
+
+  guint n_inputs;
+  guint n_outputs;
+  guint n_attrs;
+  guint n_params;
+  GraftArgDef *inputs;
+  GraftArgDef *outputs;
+  GraftAttrDef *attrs;
+  GraftParam *params;
+
+  GraftShapeFunc shape_fn;
+
+  /* The kernel: a plain C function called through libffi with a cif
+   * prepared once here, or a GClosure registered by a binding. */
+  GCallback kernel;
+  guint arity;
+  ffi_cif cif;
+  ffi_type **ffi_args;
+  GClosure *closure;
+  gpointer reserved[4];
+};
+
+/* Parses `signature` and builds a definition. Errors point at the character
+ * of the signature where parsing stopped. `arity` is the number of C
+ * parameters the kernel was declared with (0 when there is no kernel). */
+GraftOpDef *_graft_op_def_new   (GraftOpKind kind, const GraftOpInfo *info,
+                                 const char *plugin_name, GError **error);
+void        _graft_op_def_free  (GraftOpDef *def);
+
+gint        _graft_op_def_find_attr (const GraftOpDef *def, const char *name);
+gboolean    _graft_attr_value_parse (GraftAttrKind kind, const char *text, GraftAttrValue *out, GError **error);
+void        _graft_attr_value_clear (GraftAttrKind kind, GraftAttrValue *value);
+char       *_graft_attr_value_to_string (GraftAttrKind kind, const GraftAttrValue *value);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* What a shape function sees: at build time the inputs' partial shapes, at
+ * run time the concrete ones (and their values). */
+struct _GraftShapeContext {
+  const GraftOpDef *def;
+  const char *op_name;
+  guint n_inputs;
+  const GraftDType *in_dtypes;
+  const gint *in_ranks;
+  const gint64 *const *in_dims;
+  const GraftTensor *const *in_values;  /* may be NULL, or hold NULLs */
+  const GraftAttrValue *attrs;
+  gint *out_ranks;
+  gint64 *out_dims;                     /* n_outputs × GRAFT_MAX_RANK */
+};
+
+gboolean _graft_attr_value_from_variant (GraftAttrKind kind, GVariant *v, GraftAttrValue *out, GError **error);
+gboolean _graft_shape_context_run (GraftShapeContext *ctx, GError **error);
+
+/* Registry look-ups; they load the plugins on first use. */
+const GraftOpDef *_graft_registry_lookup (GraftOpKind kind, const char *name);
+
+G_END_DECLS

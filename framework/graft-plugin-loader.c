@@ -1,0 +1,399 @@
+/* graft-plugin-loader.c: loading one plugin module, and what plugins call.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "graft-registry-private.h"
+
+/**
+ * GraftPlugin:
+ *
+ * The record of one plugin file: what its descriptor says, whether it
+ * loaded, why not, and the definitions it registered. Plugins call
+ * graft_plugin_add_ops() and graft_plugin_add_initializers() on it from
+ * their init function.
+ */
+G_DEFINE_FINAL_TYPE (GraftPlugin, graft_plugin, G_TYPE_OBJECT)
+
+static void
+graft_plugin_finalize (GObject *object)
+{
+  GraftPlugin *self = GRAFT_PLUGIN (object);
+
+  g_free (self->filename);
+  g_free (self->name);
+  g_free (self->version);
+  g_free (self->description);
+  g_free (self->license);
+  g_ptr_array_unref (self->errors);
+  g_ptr_array_unref (self->defs);
+  g_ptr_array_unref (self->retired);
+  G_OBJECT_CLASS (graft_plugin_parent_class)->finalize (object);
+}
+
+static void
+graft_plugin_class_init (GraftPluginClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = graft_plugin_finalize;
+}
+
+static void
+graft_plugin_init (GraftPlugin *self)
+{
+  self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  self->defs = g_ptr_array_new ();
+  self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) _graft_op_def_free);
+}
+
+GraftPlugin *
+_graft_plugin_new (GraftRegistry *registry,
+                   const char    *filename)
+{
+  GraftPlugin *plugin = g_object_new (GRAFT_TYPE_PLUGIN, NULL);
+
+  plugin->registry = registry;
+  plugin->filename = g_strdup (filename);
+  plugin->status = GRAFT_PLUGIN_STATUS_LOADED;
+  return plugin;
+}
+
+void
+_graft_plugin_add_error (GraftPlugin  *plugin,
+                         const GError *error)
+{
+  g_ptr_array_add (plugin->errors, g_error_copy (error));
+}
+
+static void
+fail (GraftPlugin *plugin,
+      GError      *error)
+{
+  plugin->status = GRAFT_PLUGIN_STATUS_FAILED;
+  g_ptr_array_insert (plugin->errors, 0, error);
+  g_debug ("%s", error->message);
+}
+
+/* The descriptor symbol derives from the file name: lib and graft-
+ * prefixes and the suffix dropped, dashes made underscores. */
+static char *
+descriptor_symbol (const char *filename)
+{
+  g_autofree char *base = g_path_get_basename (filename);
+  char *id = base, *dot;
+
+  if (g_str_has_prefix (id, "lib"))
+    id += 3;
+  if (g_str_has_prefix (id, "graft-") || g_str_has_prefix (id, "graft_"))
+    id += 6;
+  dot = strchr (id, '.');
+  if (dot != NULL)
+    *dot = '\0';
+  g_strdelimit (id, "-", '_');
+  return g_strdup_printf ("graft_plugin_%s_desc", id);
+}
+
+void
+_graft_plugin_load_file (GraftPlugin *plugin)
+{
+  const char *file = plugin->filename;
+  g_autofree char *symbol = NULL;
+  const GraftPluginDesc *desc = NULL;
+  GError *error = NULL;
+  GModule *module;
+
+  if (!g_file_test (file, G_FILE_TEST_IS_REGULAR) || g_access (file, R_OK) != 0)
+    {
+      fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_UNREADABLE,
+                                 "Plugin file '%s' does not exist or cannot be read", file));
+      return;
+    }
+
+  /* Local binding: a plugin's symbols must not satisfy another's. Lazy
+   * binding: nothing of the module runs before the ABI check. */
+  module = g_module_open (file, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+  if (module == NULL)
+    {
+      fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_NOT_A_MODULE,
+                                 "Plugin file '%s' is not a loadable module: %s", file, g_module_error ()));
+      return;
+    }
+
+  symbol = descriptor_symbol (file);
+  if (!g_module_symbol (module, symbol, (gpointer *) &desc) || desc == NULL)
+    {
+      fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_MISSING_DESCRIPTOR,
+                                 "Plugin file '%s' does not export the descriptor '%s' "
+                                 "(declare it with GRAFT_PLUGIN_DEFINE)", file, symbol));
+      g_module_close (module);
+      return;
+    }
+
+  /* Only the first field is read before the version is known to match. */
+  if (desc->abi_version != GRAFT_PLUGIN_ABI_VERSION)
+    {
+      fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_ABI_MISMATCH,
+                                 "Plugin file '%s' was built for plugin ABI version %u, "
+                                 "but this Graft (%s) loads version %d", file, desc->abi_version,
+                                 GRAFT_VERSION_S, GRAFT_PLUGIN_ABI_VERSION));
+      g_module_close (module);
+      return;
+    }
+
+  plugin->name = g_strdup (desc->name ? desc->name : "unnamed");
+  plugin->version = g_strdup (desc->version ? desc->version : "");
+  plugin->description = g_strdup (desc->description ? desc->description : "");
+  plugin->license = g_strdup (desc->license ? desc->license : "");
+
+  /* Kernels registered by init point into the module: it stays loaded for
+   * the life of the process, whatever happens next. */
+  g_module_make_resident (module);
+  plugin->module = module;
+
+  if (desc->init == NULL)
+    {
+      fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_INIT_FAILED,
+                                 "Plugin '%s' (%s) has no init function", plugin->name, file));
+      return;
+    }
+  if (!desc->init (plugin, &error))
+    {
+      _graft_registry_remove_plugin_defs (plugin->registry, plugin);
+      if (error == NULL)
+        error = g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_INIT_FAILED,
+                             "Plugin '%s' (%s) failed to initialize (no reason given)", plugin->name, file);
+      else if (error->domain != GRAFT_PLUGIN_ERROR)
+        {
+          GError *wrapped = g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_INIT_FAILED,
+                                         "Plugin '%s' (%s) failed to initialize: %s", plugin->name, file,
+                                         error->message);
+          g_error_free (error);
+          error = wrapped;
+        }
+      else
+        g_prefix_error (&error, "Plugin '%s' (%s) failed to initialize: ", plugin->name, file);
+      /* Errors recorded by add_ops are superseded by the failure. */
+      g_ptr_array_set_size (plugin->errors, 0);
+      fail (plugin, error);
+      return;
+    }
+  if (plugin->errors->len > 0)
+    plugin->status = GRAFT_PLUGIN_STATUS_PARTIAL;
+}
+
+static gboolean
+add_defs (GraftPlugin       *plugin,
+          GraftOpKind        kind,
+          const GraftOpInfo *infos,
+          guint              n_infos,
+          GError           **error)
+{
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < n_infos; i++)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (_graft_registry_add_def (plugin->registry, plugin, kind, &infos[i], &local))
+        continue;
+      /* Keep going: one bad row must not hide the good ones. */
+      _graft_plugin_add_error (plugin, local);
+      if (ok && error != NULL)
+        *error = g_error_copy (local);
+      ok = FALSE;
+    }
+  if (!ok && plugin->status == GRAFT_PLUGIN_STATUS_LOADED && plugin->module == NULL)
+    plugin->status = GRAFT_PLUGIN_STATUS_PARTIAL;
+  return ok;
+}
+
+/**
+ * graft_plugin_add_ops:
+ * @plugin: the plugin being initialized
+ * @ops: (array length=n_ops): the op definitions
+ * @n_ops: the number of definitions
+ * @error: return location for a #GError
+ *
+ * Registers op definitions. Each row is checked on its own: a bad signature
+ * or a name registered earlier refuses that row only, and is recorded on
+ * the plugin.
+ *
+ * Returns: %TRUE if every row was registered; otherwise %FALSE with @error
+ *   set to the first refusal
+ */
+gboolean
+graft_plugin_add_ops (GraftPlugin       *plugin,
+                      const GraftOpInfo *ops,
+                      guint              n_ops,
+                      GError           **error)
+{
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), FALSE);
+  g_return_val_if_fail (ops != NULL || n_ops == 0, FALSE);
+  return add_defs (plugin, GRAFT_OP_KIND_OP, ops, n_ops, error);
+}
+
+/**
+ * graft_plugin_add_initializers:
+ * @plugin: the plugin being initialized
+ * @initializers: (array length=n_initializers): the definitions
+ * @n_initializers: the number of definitions
+ * @error: return location for a #GError
+ *
+ * Registers initializer definitions, as graft_plugin_add_ops() does ops.
+ *
+ * Returns: %TRUE if every row was registered
+ */
+gboolean
+graft_plugin_add_initializers (GraftPlugin       *plugin,
+                               const GraftOpInfo *initializers,
+                               guint              n_initializers,
+                               GError           **error)
+{
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), FALSE);
+  g_return_val_if_fail (initializers != NULL || n_initializers == 0, FALSE);
+  return add_defs (plugin, GRAFT_OP_KIND_INITIALIZER, initializers, n_initializers, error);
+}
+
+/**
+ * graft_plugin_get_filename:
+ * @plugin: a #GraftPlugin
+ *
+ * Returns: (transfer none) (nullable): the module file, %NULL for
+ *   definitions registered by the running program
+ */
+const char *
+graft_plugin_get_filename (GraftPlugin *plugin)
+{
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), NULL);
+  return plugin->filename;
+}
+
+/**
+ * graft_plugin_get_name:
+ * @plugin: a #GraftPlugin
+ *
+ * Returns: (transfer none) (nullable): the name from the descriptor, %NULL
+ *   if the module failed before it could be read
+ */
+const char *
+graft_plugin_get_name (GraftPlugin *plugin)
+{
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), NULL);
+  return plugin->name;
+}
+
+/**
+ * graft_plugin_get_version:
+ * @plugin: a #GraftPlugin
+ *
+ * Returns: (transfer none) (nullable): the version from the descriptor
+ */
+const char *
+graft_plugin_get_version (GraftPlugin *plugin)
+{
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), NULL);
+  return plugin->version;
+}
+
+/**
+ * graft_plugin_get_description:
+ * @plugin: a #GraftPlugin
+ *
+ * Returns: (transfer none) (nullable): the description from the descriptor
+ */
+const char *
+graft_plugin_get_description (GraftPlugin *plugin)
+{
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), NULL);
+  return plugin->description;
+}
+
+/**
+ * graft_plugin_get_license:
+ * @plugin: a #GraftPlugin
+ *
+ * Returns: (transfer none) (nullable): the license from the descriptor
+ */
+const char *
+graft_plugin_get_license (GraftPlugin *plugin)
+{
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), NULL);
+  return plugin->license;
+}
+
+/**
+ * graft_plugin_get_status:
+ * @plugin: a #GraftPlugin
+ *
+ * Returns: whether the plugin loaded
+ */
+GraftPluginStatus
+graft_plugin_get_status (GraftPlugin *plugin)
+{
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), GRAFT_PLUGIN_STATUS_FAILED);
+  return plugin->status;
+}
+
+/**
+ * graft_plugin_get_error:
+ * @plugin: a #GraftPlugin
+ *
+ * Returns: (transfer none) (nullable): why the plugin failed, or the first
+ *   definition it had refused; %NULL when all went well
+ */
+const GError *
+graft_plugin_get_error (GraftPlugin *plugin)
+{
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), NULL);
+  return plugin->errors->len ? g_ptr_array_index (plugin->errors, 0) : NULL;
+}
+
+/**
+ * graft_plugin_get_errors:
+ * @plugin: a #GraftPlugin
+ * @n_errors: (out): the number of errors
+ *
+ * Returns: (array length=n_errors) (transfer full): copies of every error
+ *   recorded for the plugin
+ */
+GError **
+graft_plugin_get_errors (GraftPlugin *plugin,
+                         guint       *n_errors)
+{
+  GError **out;
+
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), NULL);
+  g_return_val_if_fail (n_errors != NULL, NULL);
+
+  out = g_new0 (GError *, plugin->errors->len + 1);
+  for (guint i = 0; i < plugin->errors->len; i++)
+    out[i] = g_error_copy (g_ptr_array_index (plugin->errors, i));
+  *n_errors = plugin->errors->len;
+  return out;
+}
+
+/**
+ * graft_plugin_list_definitions:
+ * @plugin: a #GraftPlugin
+ * @n_defs: (out): the number of definitions
+ *
+ * Returns: (array length=n_defs) (transfer container): the ops and
+ *   initializers the plugin registered, in registration order
+ */
+const GraftOpDef **
+graft_plugin_list_definitions (GraftPlugin *plugin,
+                               guint       *n_defs)
+{
+  const GraftOpDef **out;
+
+  g_return_val_if_fail (GRAFT_IS_PLUGIN (plugin), NULL);
+  g_return_val_if_fail (n_defs != NULL, NULL);
+
+  g_rw_lock_reader_lock (&plugin->registry->lock);
+  out = g_new (const GraftOpDef *, plugin->defs->len + 1);
+  memcpy (out, plugin->defs->pdata, sizeof (gpointer) * plugin->defs->len);
+  *n_defs = plugin->defs->len;
+  g_rw_lock_reader_unlock (&plugin->registry->lock);
+  return out;
+}

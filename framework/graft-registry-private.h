@@ -1,0 +1,50 @@
+/* graft-registry-private.h: what the registry and the loader share.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "graft-op-def-private.h"
+
+G_BEGIN_DECLS
+
+struct _GraftRegistry {
+  GObject parent_instance;
+
+  /* Definitions are only ever added (plugins stay resident), so a pointer
+   * handed out once stays valid for the life of the process. */
+  GRWLock lock;
+  GHashTable *ops;              /* name → GraftOpDef (owned) */
+  GHashTable *initializers;     /* name → GraftOpDef (owned) */
+  GPtrArray *plugins;           /* GraftPlugin, in load order */
+  GPtrArray *extra_dirs;        /* from graft_registry_add_plugin_dir */
+  GHashTable *scanned_files;    /* canonical file names already tried */
+  GMutex load_lock;             /* serialises loading */
+  gint loaded;                  /* atomic: the search path was scanned */
+};
+
+struct _GraftPlugin {
+  GObject parent_instance;
+  GraftRegistry *registry;      /* not a reference: the registry is global */
+  char *filename;
+  char *name;
+  char *version;
+  char *description;
+  char *license;
+  GraftPluginStatus status;
+  GPtrArray *errors;            /* GError */
+  GPtrArray *defs;              /* GraftOpDef, borrowed from the registry */
+  GPtrArray *retired;           /* GraftOpDef unregistered after init failed */
+  GModule *module;
+};
+
+GraftPlugin *_graft_plugin_new          (GraftRegistry *registry, const char *filename);
+void         _graft_plugin_add_error    (GraftPlugin *plugin, const GError *error);
+gboolean     _graft_registry_add_def    (GraftRegistry *registry, GraftPlugin *plugin,
+                                         GraftOpKind kind, const GraftOpInfo *info,
+                                         GError **error);
+void         _graft_registry_remove_plugin_defs (GraftRegistry *registry, GraftPlugin *plugin);
+GraftPlugin *_graft_registry_app_plugin (GraftRegistry *registry);
+void         _graft_plugin_load_file    (GraftPlugin *plugin);
+
+G_END_DECLS

@@ -1,0 +1,91 @@
+/* graft-strmap.c: an open-addressing map from strings, for graph names.
+ *
+ * Every op creation looks names up two or three times; GHashTable's
+ * indirections and per-entry allocations would dominate graph building, so
+ * names get a flat table with linear probing and stored hashes.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "graft-strmap.h"
+
+void
+_graft_strmap_init (GraftStrMap *map)
+{
+  map->mask = 63;
+  map->n = 0;
+  map->entries = g_new0 (GraftStrMapEntry, map->mask + 1);
+}
+
+void
+_graft_strmap_clear (GraftStrMap *map)
+{
+  g_clear_pointer (&map->entries, g_free);
+  map->mask = 0;
+  map->n = 0;
+}
+
+GraftStrMapEntry *
+_graft_strmap_lookup (const GraftStrMap *map,
+                      const char        *key,
+                      guint32            hash)
+{
+  for (guint32 i = hash & map->mask;; i = (i + 1) & map->mask)
+    {
+      GraftStrMapEntry *e = &map->entries[i];
+
+      if (e->hash == 0)
+        return NULL;
+      if (e->hash == hash && strcmp (e->key, key) == 0)
+        return e;
+    }
+}
+
+static void
+grow (GraftStrMap *map)
+{
+  GraftStrMapEntry *old = map->entries;
+  guint32 old_cap = map->mask + 1;
+
+  map->mask = old_cap * 2 - 1;
+  map->entries = g_new0 (GraftStrMapEntry, old_cap * 2);
+  for (guint32 j = 0; j < old_cap; j++)
+    {
+      guint32 i;
+
+      if (old[j].hash == 0)
+        continue;
+      for (i = old[j].hash & map->mask; map->entries[i].hash != 0; i = (i + 1) & map->mask)
+        ;
+      map->entries[i] = old[j];
+    }
+  g_free (old);
+}
+
+/* The key must not be present yet. */
+GraftStrMapEntry *
+_graft_strmap_insert (GraftStrMap *map,
+                      const char  *key,
+                      guint32      hash)
+{
+  guint32 i;
+
+  /* Keep the load under 3/4 so probes stay short. */
+  if ((map->n + 1) * 4 > (map->mask + 1) * 3)
+    grow (map);
+  for (i = hash & map->mask; map->entries[i].hash != 0; i = (i + 1) & map->mask)
+    ;
+  map->entries[i].key = key;
+  map->entries[i].hash = hash;
+  map->entries[i].count = 0;
+  map->entries[i].value = NULL;
+  map->n++;
+  return &map->entries[i];
+}
+
+gsize
+_graft_strmap_footprint (const GraftStrMap *map)
+{
+  return sizeof (GraftStrMapEntry) * (map->mask + 1);
+}

@@ -1,0 +1,44 @@
+/* graft-strmap.h: an open-addressing map from strings, for graph names.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Keys are not copied: the caller keeps them alive (graphs keep them in
+ * their arena). `count` and `value` are the caller's. */
+typedef struct {
+  const char *key;
+  guint32 hash;
+  guint32 count;
+  gpointer value;
+} GraftStrMapEntry;
+
+typedef struct {
+  GraftStrMapEntry *entries;
+  guint32 mask;                 /* capacity - 1; capacity is a power of two */
+  guint32 n;
+} GraftStrMap;
+
+void              _graft_strmap_init   (GraftStrMap *map);
+void              _graft_strmap_clear  (GraftStrMap *map);
+GraftStrMapEntry *_graft_strmap_lookup (const GraftStrMap *map, const char *key, guint32 hash);
+GraftStrMapEntry *_graft_strmap_insert (GraftStrMap *map, const char *key, guint32 hash);
+gsize             _graft_strmap_footprint (const GraftStrMap *map);
+
+/* FNV-1a: names are short, so a byte loop beats anything clever. */
+static inline guint32
+_graft_str_hash (const char *s,
+                 gsize       len)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guint8) s[i]) * 16777619u;
+  return h | 1;                 /* 0 marks an empty slot */
+}
+
+G_END_DECLS

@@ -1,0 +1,642 @@
+/* graft-tensor.c: immutable n-dimensional values.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+#include <string.h>
+
+#include "graft-tensor-private.h"
+
+/**
+ * GraftTensor:
+ *
+ * A reference-counted value: a dtype, a fully defined shape, and the
+ * elements in row-major order inside a #GBytes. A tensor never changes once
+ * it has been handed out, so sharing one between threads, sessions and
+ * bindings needs no copy. Booleans are stored one byte each.
+ */
+G_DEFINE_BOXED_TYPE (GraftTensor, graft_tensor, graft_tensor_ref, graft_tensor_unref)
+
+gboolean
+_graft_tensor_check_shape (GraftDType        dtype,
+                           const GraftShape *shape,
+                           gsize            *n_elements,
+                           GError          **error)
+{
+  gint64 n;
+
+  if (graft_dtype_get_size (dtype) == 0)
+    {
+      g_set_error (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_INVALID_DTYPE,
+                   "%d is not a valid dtype for a tensor", (int) dtype);
+      return FALSE;
+    }
+  n = graft_shape_get_num_elements (shape);
+  if (n < 0)
+    {
+      g_autofree char *s = graft_shape_to_string (shape);
+      g_set_error (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_INVALID_SHAPE,
+                   "A tensor needs a fully defined shape, but got %s", s);
+      return FALSE;
+    }
+  /* Refuse sizes whose byte count would overflow gsize. */
+  if ((guint64) n > G_MAXSIZE / 16)
+    {
+      g_autofree char *s = graft_shape_to_string (shape);
+      g_set_error (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_INVALID_SHAPE,
+                   "A tensor of shape %s is too large", s);
+      return FALSE;
+    }
+  *n_elements = (gsize) n;
+  return TRUE;
+}
+
+GraftTensor *
+_graft_tensor_new_uninitialized (GraftDType  dtype,
+                                 GraftShape *shape)
+{
+  GraftTensor *t = g_new0 (GraftTensor, 1);
+
+  t->ref_count = 1;
+  t->dtype = dtype;
+  t->shape = graft_shape_ref (shape);
+  t->n_elements = (gsize) graft_shape_get_num_elements (shape);
+  t->n_bytes = t->n_elements * graft_dtype_get_size (dtype);
+  return t;
+}
+
+static GraftTensor *
+tensor_new_take (GraftDType        dtype,
+                 const GraftShape *shape,
+                 GBytes           *bytes)
+{
+  GraftTensor *t = _graft_tensor_new_uninitialized (dtype, (GraftShape *) shape);
+
+  t->bytes = bytes;
+  t->data = (guint8 *) g_bytes_get_data (bytes, NULL);
+  return t;
+}
+
+/**
+ * graft_tensor_new:
+ * @dtype: the element type
+ * @shape: a fully defined shape
+ * @bytes: the elements, row-major, exactly as many bytes as @dtype and
+ *   @shape need
+ * @error: return location for a #GError
+ *
+ * Makes a tensor around @bytes without copying them.
+ *
+ * Returns: (transfer full) (nullable): a new tensor, or %NULL with @error set
+ *   (#GRAFT_TENSOR_ERROR) when the dtype, the shape or the size is wrong
+ */
+GraftTensor *
+graft_tensor_new (GraftDType        dtype,
+                  const GraftShape *shape,
+                  GBytes           *bytes,
+                  GError          **error)
+{
+  gsize n;
+
+  g_return_val_if_fail (shape != NULL, NULL);
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_graft_tensor_check_shape (dtype, shape, &n, error))
+    return NULL;
+  if (g_bytes_get_size (bytes) != n * graft_dtype_get_size (dtype))
+    {
+      g_autofree char *s = graft_shape_to_string (shape);
+      g_set_error (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_SIZE_MISMATCH,
+                   "A %s tensor of shape %s needs %" G_GSIZE_FORMAT " bytes, but got %" G_GSIZE_FORMAT,
+                   graft_dtype_get_name (dtype), s, n * graft_dtype_get_size (dtype),
+                   g_bytes_get_size (bytes));
+      return NULL;
+    }
+  return tensor_new_take (dtype, shape, g_bytes_ref (bytes));
+}
+
+/**
+ * graft_tensor_new_zeros:
+ * @dtype: the element type
+ * @shape: a fully defined shape
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a new tensor of zeros (false for
+ *   bool), or %NULL with @error set
+ */
+GraftTensor *
+graft_tensor_new_zeros (GraftDType        dtype,
+                        const GraftShape *shape,
+                        GError          **error)
+{
+  gsize n;
+
+  g_return_val_if_fail (shape != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_graft_tensor_check_shape (dtype, shape, &n, error))
+    return NULL;
+  n *= graft_dtype_get_size (dtype);
+  return tensor_new_take (dtype, shape, g_bytes_new_take (g_malloc0 (n), n));
+}
+
+/**
+ * graft_tensor_new_from_data:
+ * @dtype: the element type
+ * @shape: a fully defined shape
+ * @data: (array length=size) (element-type guint8): the elements, row-major
+ * @size: the size of @data in bytes
+ * @error: return location for a #GError
+ *
+ * Makes a tensor from a copy of @data.
+ *
+ * Returns: (transfer full) (nullable): a new tensor, or %NULL with @error set
+ */
+GraftTensor *
+graft_tensor_new_from_data (GraftDType        dtype,
+                            const GraftShape *shape,
+                            gconstpointer     data,
+                            gsize             size,
+                            GError          **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (shape != NULL, NULL);
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+
+  bytes = g_bytes_new (data, size);
+  return graft_tensor_new (dtype, shape, bytes, error);
+}
+
+/* The typed constructors copy n_values elements; without a shape the tensor
+ * is a vector of n_values. */
+static GraftTensor *
+new_from_values (GraftDType        dtype,
+                 gconstpointer     values,
+                 gsize             n_values,
+                 gsize             elem_size,
+                 const GraftShape *shape,
+                 GError          **error)
+{
+  g_autoptr(GraftShape) vec = NULL;
+
+  g_return_val_if_fail (values != NULL || n_values == 0, NULL);
+
+  if (shape == NULL)
+    shape = vec = graft_shape_new_vector ((gint64) n_values);
+  return graft_tensor_new_from_data (dtype, shape, values, n_values * elem_size, error);
+}
+
+/**
+ * graft_tensor_new_from_floats:
+ * @values: (array length=n_values): the elements
+ * @n_values: the number of elements
+ * @shape: (nullable): the shape; %NULL makes a vector
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a new float32 tensor holding a copy of
+ *   @values, or %NULL with @error set when @shape does not hold @n_values
+ */
+GraftTensor *
+graft_tensor_new_from_floats (const float      *values,
+                              gsize             n_values,
+                              const GraftShape *shape,
+                              GError          **error)
+{
+  return new_from_values (GRAFT_DTYPE_FLOAT32, values, n_values, sizeof (float), shape, error);
+}
+
+/**
+ * graft_tensor_new_from_doubles:
+ * @values: (array length=n_values): the elements
+ * @n_values: the number of elements
+ * @shape: (nullable): the shape; %NULL makes a vector
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a new float64 tensor, or %NULL with
+ *   @error set
+ */
+GraftTensor *
+graft_tensor_new_from_doubles (const double     *values,
+                               gsize             n_values,
+                               const GraftShape *shape,
+                               GError          **error)
+{
+  return new_from_values (GRAFT_DTYPE_FLOAT64, values, n_values, sizeof (double), shape, error);
+}
+
+/**
+ * graft_tensor_new_from_int32s:
+ * @values: (array length=n_values): the elements
+ * @n_values: the number of elements
+ * @shape: (nullable): the shape; %NULL makes a vector
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a new int32 tensor, or %NULL with
+ *   @error set
+ */
+GraftTensor *
+graft_tensor_new_from_int32s (const gint32     *values,
+                              gsize             n_values,
+                              const GraftShape *shape,
+                              GError          **error)
+{
+  return new_from_values (GRAFT_DTYPE_INT32, values, n_values, sizeof (gint32), shape, error);
+}
+
+/**
+ * graft_tensor_new_from_int64s:
+ * @values: (array length=n_values): the elements
+ * @n_values: the number of elements
+ * @shape: (nullable): the shape; %NULL makes a vector
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a new int64 tensor, or %NULL with
+ *   @error set
+ */
+GraftTensor *
+graft_tensor_new_from_int64s (const gint64     *values,
+                              gsize             n_values,
+                              const GraftShape *shape,
+                              GError          **error)
+{
+  return new_from_values (GRAFT_DTYPE_INT64, values, n_values, sizeof (gint64), shape, error);
+}
+
+/**
+ * graft_tensor_new_from_bools:
+ * @values: (array length=n_values): the elements
+ * @n_values: the number of elements
+ * @shape: (nullable): the shape; %NULL makes a vector
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a new bool tensor (one byte per
+ *   element), or %NULL with @error set
+ */
+GraftTensor *
+graft_tensor_new_from_bools (const gboolean   *values,
+                             gsize             n_values,
+                             const GraftShape *shape,
+                             GError          **error)
+{
+  g_autofree guint8 *bytes = g_malloc (n_values ? n_values : 1);
+
+  g_return_val_if_fail (values != NULL || n_values == 0, NULL);
+
+  for (gsize i = 0; i < n_values; i++)
+    bytes[i] = values[i] ? 1 : 0;
+  return new_from_values (GRAFT_DTYPE_BOOL, bytes, n_values, 1, shape, error);
+}
+
+static void
+store_double (GraftDType dtype,
+              guint8    *data,
+              gsize      i,
+              double     v)
+{
+  switch (dtype)
+    {
+    case GRAFT_DTYPE_FLOAT32: ((float *) data)[i] = (float) v; break;
+    case GRAFT_DTYPE_FLOAT64: ((double *) data)[i] = v; break;
+    case GRAFT_DTYPE_INT32: ((gint32 *) data)[i] = (gint32) v; break;
+    case GRAFT_DTYPE_INT64: ((gint64 *) data)[i] = (gint64) v; break;
+    case GRAFT_DTYPE_BOOL: data[i] = v != 0; break;
+    case GRAFT_DTYPE_COMPLEX64: ((float *) data)[2 * i] = (float) v; ((float *) data)[2 * i + 1] = 0; break;
+    case GRAFT_DTYPE_INVALID: default: break;
+    }
+}
+
+/**
+ * graft_tensor_new_scalar:
+ * @dtype: the element type
+ * @value: the value, converted to @dtype as C converts it
+ *
+ * Returns: (transfer full): a new rank-0 tensor
+ */
+GraftTensor *
+graft_tensor_new_scalar (GraftDType dtype,
+                         double     value)
+{
+  g_autoptr(GraftShape) scalar = graft_shape_new_scalar ();
+  gsize size = graft_dtype_get_size (dtype);
+  guint8 *data;
+
+  g_return_val_if_fail (size > 0, NULL);
+
+  data = g_malloc0 (size);
+  store_double (dtype, data, 0, value);
+  return tensor_new_take (dtype, scalar, g_bytes_new_take (data, size));
+}
+
+/**
+ * graft_tensor_ref:
+ * @tensor: a #GraftTensor
+ *
+ * Returns: (transfer full): @tensor
+ */
+GraftTensor *
+graft_tensor_ref (GraftTensor *tensor)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  g_atomic_int_inc (&tensor->ref_count);
+  return tensor;
+}
+
+/**
+ * graft_tensor_unref:
+ * @tensor: (transfer full): a #GraftTensor
+ */
+void
+graft_tensor_unref (GraftTensor *tensor)
+{
+  g_return_if_fail (tensor != NULL);
+  if (!g_atomic_int_dec_and_test (&tensor->ref_count))
+    return;
+  g_clear_pointer (&tensor->bytes, g_bytes_unref);
+  graft_shape_unref (tensor->shape);
+  g_free (tensor);
+}
+
+/**
+ * graft_tensor_get_dtype:
+ * @tensor: a #GraftTensor
+ *
+ * Returns: the element type
+ */
+GraftDType
+graft_tensor_get_dtype (const GraftTensor *tensor)
+{
+  g_return_val_if_fail (tensor != NULL, GRAFT_DTYPE_INVALID);
+  return tensor->dtype;
+}
+
+/**
+ * graft_tensor_get_shape:
+ * @tensor: a #GraftTensor
+ *
+ * Returns: (transfer none): the shape, fully defined
+ */
+GraftShape *
+graft_tensor_get_shape (const GraftTensor *tensor)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  return tensor->shape;
+}
+
+/**
+ * graft_tensor_get_rank:
+ * @tensor: a #GraftTensor
+ *
+ * Returns: the number of dimensions
+ */
+gint
+graft_tensor_get_rank (const GraftTensor *tensor)
+{
+  g_return_val_if_fail (tensor != NULL, 0);
+  return graft_shape_get_rank (tensor->shape);
+}
+
+/**
+ * graft_tensor_get_dims:
+ * @tensor: a #GraftTensor
+ * @rank: (out): the number of dimensions
+ *
+ * Returns: (array length=rank) (transfer none) (nullable): the dimensions,
+ *   %NULL for a scalar
+ */
+const gint64 *
+graft_tensor_get_dims (const GraftTensor *tensor,
+                       guint             *rank)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  return graft_shape_get_dims (tensor->shape, rank);
+}
+
+/**
+ * graft_tensor_get_num_elements:
+ * @tensor: a #GraftTensor
+ *
+ * Returns: the number of elements
+ */
+gsize
+graft_tensor_get_num_elements (const GraftTensor *tensor)
+{
+  g_return_val_if_fail (tensor != NULL, 0);
+  return tensor->n_elements;
+}
+
+/**
+ * graft_tensor_get_data:
+ * @tensor: a #GraftTensor
+ * @size: (out) (optional): the size of the data in bytes
+ *
+ * Returns the elements without copying them. The pointer stays valid as
+ * long as @tensor is alive.
+ *
+ * Returns: (transfer none) (nullable): the elements, row-major
+ */
+gconstpointer
+graft_tensor_get_data (const GraftTensor *tensor,
+                       gsize             *size)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  if (size != NULL)
+    *size = tensor->n_bytes;
+  return tensor->data;
+}
+
+/**
+ * graft_tensor_get_bytes:
+ * @tensor: a #GraftTensor
+ *
+ * Returns the elements as a #GBytes. This does not copy: the bytes are the
+ * tensor's own (a tensor lent by a running kernel is copied once here).
+ *
+ * Returns: (transfer full): the elements
+ */
+GBytes *
+graft_tensor_get_bytes (const GraftTensor *tensor)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  if (tensor->bytes != NULL)
+    return g_bytes_ref (tensor->bytes);
+  return g_bytes_new (tensor->data, tensor->n_bytes);
+}
+
+static double
+load_double (const GraftTensor *t,
+             gsize              i)
+{
+  switch (t->dtype)
+    {
+    case GRAFT_DTYPE_FLOAT32: return ((const float *) t->data)[i];
+    case GRAFT_DTYPE_FLOAT64: return ((const double *) t->data)[i];
+    case GRAFT_DTYPE_INT32: return ((const gint32 *) t->data)[i];
+    case GRAFT_DTYPE_INT64: return (double) ((const gint64 *) t->data)[i];
+    case GRAFT_DTYPE_BOOL: return t->data[i] ? 1.0 : 0.0;
+    case GRAFT_DTYPE_COMPLEX64: return ((const float *) t->data)[2 * i];
+    case GRAFT_DTYPE_INVALID: default: return NAN;
+    }
+}
+
+/**
+ * graft_tensor_get_double:
+ * @tensor: a #GraftTensor
+ * @index: a flat, row-major element index below the number of elements
+ *
+ * Reads one element converted to `double` (the real part of a complex
+ * element).
+ *
+ * Returns: the element
+ */
+double
+graft_tensor_get_double (const GraftTensor *tensor,
+                         gsize              index)
+{
+  g_return_val_if_fail (tensor != NULL, NAN);
+  g_return_val_if_fail (index < tensor->n_elements, NAN);
+  return load_double (tensor, index);
+}
+
+/**
+ * graft_tensor_dup_doubles:
+ * @tensor: a #GraftTensor
+ * @n_values: (out): the number of elements
+ *
+ * Copies every element, converted to `double`.
+ *
+ * Returns: (array length=n_values) (transfer full): a newly allocated array
+ */
+double *
+graft_tensor_dup_doubles (const GraftTensor *tensor,
+                          gsize             *n_values)
+{
+  double *out;
+
+  g_return_val_if_fail (tensor != NULL, NULL);
+  g_return_val_if_fail (n_values != NULL, NULL);
+
+  out = g_new (double, tensor->n_elements ? tensor->n_elements : 1);
+  for (gsize i = 0; i < tensor->n_elements; i++)
+    out[i] = load_double (tensor, i);
+  *n_values = tensor->n_elements;
+  return out;
+}
+
+/**
+ * graft_tensor_equal:
+ * @tensor: a #GraftTensor
+ * @other: another #GraftTensor
+ *
+ * Returns: whether both tensors have the same dtype, shape and bytes
+ */
+gboolean
+graft_tensor_equal (const GraftTensor *tensor,
+                    const GraftTensor *other)
+{
+  g_return_val_if_fail (tensor != NULL, FALSE);
+  g_return_val_if_fail (other != NULL, FALSE);
+
+  return tensor->dtype == other->dtype &&
+         graft_shape_equal (tensor->shape, other->shape) &&
+         memcmp (tensor->data, other->data, tensor->n_bytes) == 0;
+}
+
+static void
+format_element (GString *s, const GraftTensor *t, gsize i)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double v = load_double (t, i);
+
+  switch (t->dtype)
+    {
+    case GRAFT_DTYPE_BOOL:
+      g_string_append (s, v != 0 ? "True" : "False");
+      return;
+    case GRAFT_DTYPE_INT32:
+    case GRAFT_DTYPE_INT64:
+      g_string_append_printf (s, "%" G_GINT64_FORMAT, (gint64) v);
+      return;
+    default:
+      break;
+    }
+  /* NumPy's style: 8 decimals, trailing zeros dropped, at least "0.". */
+  g_ascii_formatd (buf, sizeof buf, "%.8f", v);
+  {
+    gsize len = strlen (buf);
+    while (len > 0 && buf[len - 1] == '0')
+      buf[--len] = '\0';
+  }
+  g_string_append (s, buf);
+}
+
+static void
+format_level (GString           *s,
+              const GraftTensor *t,
+              const gint64      *dims,
+              guint              rank,
+              guint              level,
+              gsize             *index,
+              guint              width)
+{
+  if (level == rank)
+    {
+      gsize start = s->len;
+
+      format_element (s, t, (*index)++);
+      while (s->len - start < width)
+        g_string_insert_c (s, start, ' ');
+      return;
+    }
+  g_string_append_c (s, '[');
+  for (gint64 i = 0; i < dims[level]; i++)
+    {
+      if (i > 0)
+        {
+          if (level + 1 == rank)
+            g_string_append_c (s, ' ');
+          else
+            {
+              g_string_append_c (s, '\n');
+              for (guint k = 0; k <= level; k++)
+                g_string_append_c (s, ' ');
+            }
+        }
+      format_level (s, t, dims, rank, level + 1, index, width);
+    }
+  g_string_append_c (s, ']');
+}
+
+/**
+ * graft_tensor_to_string:
+ * @tensor: a #GraftTensor
+ *
+ * Formats the elements as NumPy prints an array, for example
+ * `[[ 0.34345531 -0.84748644]]`.
+ *
+ * Returns: (transfer full): a newly allocated string
+ */
+char *
+graft_tensor_to_string (const GraftTensor *tensor)
+{
+  GString *s;
+  guint rank, width = 0;
+  const gint64 *dims;
+  gsize index = 0;
+
+  g_return_val_if_fail (tensor != NULL, NULL);
+
+  s = g_string_new (NULL);
+  dims = graft_shape_get_dims (tensor->shape, &rank);
+  /* Align like NumPy: every element padded to the widest one. */
+  for (gsize i = 0; i < tensor->n_elements; i++)
+    {
+      GString *e = g_string_new (NULL);
+      format_element (e, tensor, i);
+      width = MAX (width, e->len);
+      g_string_free (e, TRUE);
+    }
+  format_level (s, tensor, dims, rank, 0, &index, width);
+  return g_string_free (s, FALSE);
+}

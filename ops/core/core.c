@@ -1,0 +1,45 @@
+/* core.c: the structural ops every graph needs: constants, placeholders,
+ * identities and variables.
+ *
+ * Variables, constants and placeholders have no kernel: their values come
+ * from the session (its variable store, the graph's attribute, the feeds),
+ * so the session evaluates them itself.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <graft-plugin.h>
+
+#include "core-kernels.h"
+
+static const GraftOpInfo core_ops[] = {
+  GRAFT_OP_DEF ("NoOp", NULL, 0, "() -> ()",
+            "Does nothing; groups control dependencies", NULL),
+  GRAFT_OP_DEF ("Const", NULL, 0, "(value: tensor, dtype: type) -> (output: dtype)",
+            "Outputs the tensor held in its value attribute", core_shape_const),
+  GRAFT_OP_DEF ("Placeholder", NULL, 0, "(dtype: type, shape: shape = ?) -> (output: dtype)",
+            "Outputs the value fed for it; running it unfed is an error", core_shape_placeholder),
+  GRAFT_OP_DEF ("Identity", core_identity, 3, "(input: T) -> (output: T)",
+            "Outputs its input unchanged", graft_shape_same_as_input),
+  { "VariableV2", "(shape: shape, dtype: type, container: string = \"\", shared_name: string = \"\") -> (ref: dtype)",
+    "Holds a variable's value in the session", NULL, core_shape_variable, NULL, 0,
+    GRAFT_OP_FLAGS_STATEFUL, { NULL } },
+  { "Assign", "(ref: T, value: T, validate_shape: bool = true, use_locking: bool = true) -> (output_ref: T)",
+    "Stores value in the variable ref and outputs the new value", NULL, core_shape_assign, NULL, 0,
+    GRAFT_OP_FLAGS_STATEFUL, { NULL } },
+  { "AssignAdd", "(ref: T, value: T, use_locking: bool = false) -> (output_ref: T), T in {float32, float64, int32, int64}",
+    "Adds value to the variable ref and outputs the new value", NULL, core_shape_assign_update, NULL, 0,
+    GRAFT_OP_FLAGS_STATEFUL, { NULL } },
+  { "AssignSub", "(ref: T, value: T, use_locking: bool = false) -> (output_ref: T), T in {float32, float64, int32, int64}",
+    "Subtracts value from the variable ref and outputs the new value", NULL, core_shape_assign_update, NULL, 0,
+    GRAFT_OP_FLAGS_STATEFUL, { NULL } },
+};
+
+static gboolean
+core_init (GraftPlugin *plugin,
+           GError     **error)
+{
+  return graft_plugin_add_ops (plugin, core_ops, G_N_ELEMENTS (core_ops), error);
+}
+
+GRAFT_PLUGIN_DEFINE (core, GRAFT_VERSION_S, "Constants, placeholders, identities and variables",
+                     "LGPL-2.1-or-later", core_init)

@@ -1,0 +1,98 @@
+/* graft-scope-private.h: scopes and variables, inside.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "graft-private.h"
+
+G_BEGIN_DECLS
+
+struct _GraftScope {
+  GObject parent_instance;
+  GWeakRef graph;
+  char *name;                   /* full, '/'-joined, "" for the root */
+  char *original_name_scope;
+  GraftReuse reuse;
+  GraftInitializer *initializer;
+  GraftRegularizer *regularizer;
+  GraftCustomGetter *custom_getter;
+  GraftConstraint *constraint;
+  char *caching_device;         /* NULL is TensorFlow's None */
+  GraftDType dtype;
+  gpointer partitioner;         /* reserved: partitioned variables come later */
+  gboolean by_object;           /* how this copy was entered */
+  guint64 frame_serial;         /* non-zero while entered */
+};
+
+struct _GraftScopeOptions {
+  gint ref_count;
+  GraftInitializer *initializer;
+  GraftRegularizer *regularizer;
+  GraftCustomGetter *custom_getter;
+  GraftConstraint *constraint;
+  char *caching_device;
+  gboolean has_caching_device;
+  GraftDType dtype;
+  gint auxiliary_name_scope;
+  GPtrArray *values;
+};
+
+struct _GraftCustomGetter {
+  gint ref_count;
+  GraftCustomGetterFunc func;
+  gpointer user_data;
+  GDestroyNotify notify;
+  GraftCustomGetter *owner;     /* the user's getter whose data this shares */
+  GraftCustomGetter *next;      /* the getter it wraps, or NULL */
+};
+
+struct _GraftRegularizer {
+  gint ref_count;
+  GraftRegularizerFunc func;    /* NULL: no regularizer (explicitly none) */
+  gpointer user_data;
+  GDestroyNotify notify;
+};
+
+struct _GraftConstraint {
+  gint ref_count;
+  GraftConstraintFunc func;
+  gpointer user_data;
+  GDestroyNotify notify;
+};
+
+GraftCustomGetter *_graft_custom_getter_wrap (GraftCustomGetter *getter, GraftCustomGetter *base);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+struct _GraftVariableRequest {
+  gint ref_count;
+  char *name;
+  GraftShape *shape;            /* NULL is None: unknown */
+  GraftDType dtype;             /* GRAFT_DTYPE_INVALID is None */
+  GraftInitializer *initializer;
+  GraftRegularizer *regularizer;
+  GraftConstraint *constraint;
+  GraftCustomGetter *custom_getter;
+  gboolean trainable;
+  char **collections;           /* NULL is None: the default list */
+  char *caching_device;
+  gboolean has_caching_device;
+  gboolean validate_shape;
+  GraftReuse reuse;
+};
+
+struct _GraftGetter {
+  gint ref_count;
+  GraftGraph *graph;
+  GraftCustomGetter *next;      /* the rest of the chain; NULL: the store */
+  GError *error;                /* why an inner call failed, kept for the caller */
+};
+
+GraftVariable *_graft_true_getter (GraftGraph *graph, GraftVariableRequest *request, GError **error);
+GraftVariable *_graft_getter_chain_call (GraftGraph *graph, GraftCustomGetter *chain,
+                                         GraftVariableRequest *request, GError **error);
+
+G_END_DECLS

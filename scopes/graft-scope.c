@@ -1,0 +1,1059 @@
+/* graft-scope.c: variable scopes, first-class.
+ *
+ * The rules are TensorFlow 1.15's `variable_scope`: see
+ * shared/spec/scopes.md. In short, a scope entered by name inherits the
+ * enclosing scope's reuse and defaults; a scope re-entered through a captured
+ * object takes that object's own, ignoring the enclosing scope.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "graft-scope-private.h"
+
+/**
+ * GraftScope:
+ *
+ * A variable scope: a name prefix for get_variable(), a reuse mode, and
+ * defaults for the variables made in it (initializer, regularizer, dtype,
+ * custom getter, caching device, constraint).
+ *
+ * Scopes are entered with graft_graph_enter_variable_scope() (by name),
+ * graft_graph_reenter_variable_scope() (by a captured scope object) or
+ * graft_graph_enter_default_variable_scope(), and left with
+ * graft_scope_exit(). Entering by name yields the live scope; entering by
+ * object yields a fresh copy of the object with the overrides applied, so
+ * changing the copy never changes the captured object.
+ */
+G_DEFINE_FINAL_TYPE (GraftScope, graft_scope, G_TYPE_OBJECT)
+
+static void
+graft_scope_finalize (GObject *object)
+{
+  GraftScope *self = GRAFT_SCOPE (object);
+
+  g_weak_ref_clear (&self->graph);
+  g_free (self->name);
+  g_free (self->original_name_scope);
+  g_clear_object (&self->initializer);
+  g_clear_pointer (&self->regularizer, graft_regularizer_unref);
+  g_clear_pointer (&self->custom_getter, graft_custom_getter_unref);
+  g_clear_pointer (&self->constraint, graft_constraint_unref);
+  g_free (self->caching_device);
+  G_OBJECT_CLASS (graft_scope_parent_class)->finalize (object);
+}
+
+static void
+graft_scope_class_init (GraftScopeClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = graft_scope_finalize;
+}
+
+static void
+graft_scope_init (GraftScope *self)
+{
+  g_weak_ref_init (&self->graph, NULL);
+  self->dtype = GRAFT_DTYPE_FLOAT32;
+}
+
+/* TensorFlow's VariableScope(reuse=False, name=""): each thread's root. */
+GraftScope *
+_graft_scope_new_root (GraftGraph *graph)
+{
+  GraftScope *scope = g_object_new (GRAFT_TYPE_SCOPE, NULL);
+
+  g_weak_ref_set (&scope->graph, graph);
+  scope->name = g_strdup ("");
+  scope->original_name_scope = g_strdup ("");
+  scope->reuse = GRAFT_REUSE_INHERIT;
+  return scope;
+}
+
+/* ---- options ---- */
+
+/**
+ * GraftScopeOptions:
+ *
+ * The optional arguments of `tf.variable_scope`: defaults for the entered
+ * scope (initializer, regularizer, custom getter, constraint, caching
+ * device, dtype), whether to open a name scope, and the values whose graph
+ * the scope must match. Unset options are inherited as the reuse rules say;
+ * the constraint never is.
+ */
+G_DEFINE_BOXED_TYPE (GraftScopeOptions, graft_scope_options, graft_scope_options_ref, graft_scope_options_unref)
+
+/**
+ * graft_scope_options_new:
+ *
+ * Returns: (transfer full): options with nothing set and
+ *   `auxiliary_name_scope` %TRUE
+ */
+GraftScopeOptions *
+graft_scope_options_new (void)
+{
+  GraftScopeOptions *o = g_new0 (GraftScopeOptions, 1);
+
+  o->ref_count = 1;
+  o->auxiliary_name_scope = TRUE;
+  return o;
+}
+
+/**
+ * graft_scope_options_ref:
+ * @options: a #GraftScopeOptions
+ *
+ * Returns: (transfer full): @options
+ */
+GraftScopeOptions *
+graft_scope_options_ref (GraftScopeOptions *options)
+{
+  g_return_val_if_fail (options != NULL, NULL);
+  g_atomic_int_inc (&options->ref_count);
+  return options;
+}
+
+/**
+ * graft_scope_options_unref:
+ * @options: (transfer full): a #GraftScopeOptions
+ */
+void
+graft_scope_options_unref (GraftScopeOptions *options)
+{
+  g_return_if_fail (options != NULL);
+  if (!g_atomic_int_dec_and_test (&options->ref_count))
+    return;
+  g_clear_object (&options->initializer);
+  g_clear_pointer (&options->regularizer, graft_regularizer_unref);
+  g_clear_pointer (&options->custom_getter, graft_custom_getter_unref);
+  g_clear_pointer (&options->constraint, graft_constraint_unref);
+  g_free (options->caching_device);
+  g_clear_pointer (&options->values, g_ptr_array_unref);
+  g_free (options);
+}
+
+/**
+ * graft_scope_options_set_initializer:
+ * @options: a #GraftScopeOptions
+ * @initializer: (nullable): the scope's default initializer
+ */
+void
+graft_scope_options_set_initializer (GraftScopeOptions *options,
+                                     GraftInitializer  *initializer)
+{
+  g_return_if_fail (options != NULL);
+  g_set_object (&options->initializer, initializer);
+}
+
+/**
+ * graft_scope_options_set_regularizer:
+ * @options: a #GraftScopeOptions
+ * @regularizer: (nullable): the scope's default regularizer
+ */
+void
+graft_scope_options_set_regularizer (GraftScopeOptions *options,
+                                     GraftRegularizer  *regularizer)
+{
+  g_return_if_fail (options != NULL);
+  g_clear_pointer (&options->regularizer, graft_regularizer_unref);
+  options->regularizer = regularizer ? graft_regularizer_ref (regularizer) : NULL;
+}
+
+/**
+ * graft_scope_options_set_custom_getter:
+ * @options: a #GraftScopeOptions
+ * @getter: (nullable): a custom getter; it wraps the inherited one
+ */
+void
+graft_scope_options_set_custom_getter (GraftScopeOptions *options,
+                                       GraftCustomGetter *getter)
+{
+  g_return_if_fail (options != NULL);
+  g_clear_pointer (&options->custom_getter, graft_custom_getter_unref);
+  options->custom_getter = getter ? graft_custom_getter_ref (getter) : NULL;
+}
+
+/**
+ * graft_scope_options_set_constraint:
+ * @options: a #GraftScopeOptions
+ * @constraint: (nullable): the constraint of this scope only
+ */
+void
+graft_scope_options_set_constraint (GraftScopeOptions *options,
+                                    GraftConstraint   *constraint)
+{
+  g_return_if_fail (options != NULL);
+  g_clear_pointer (&options->constraint, graft_constraint_unref);
+  options->constraint = constraint ? graft_constraint_ref (constraint) : NULL;
+}
+
+/**
+ * graft_scope_options_set_caching_device:
+ * @options: a #GraftScopeOptions
+ * @device: a device string; `""` is a real value meaning "no device"
+ */
+void
+graft_scope_options_set_caching_device (GraftScopeOptions *options,
+                                        const char        *device)
+{
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (device != NULL);
+  g_free (options->caching_device);
+  options->caching_device = g_strdup (device);
+  options->has_caching_device = TRUE;
+}
+
+/**
+ * graft_scope_options_set_dtype:
+ * @options: a #GraftScopeOptions
+ * @dtype: the scope's default dtype, or #GRAFT_DTYPE_INVALID to inherit
+ */
+void
+graft_scope_options_set_dtype (GraftScopeOptions *options,
+                               GraftDType         dtype)
+{
+  g_return_if_fail (options != NULL);
+  options->dtype = dtype;
+}
+
+/**
+ * graft_scope_options_set_auxiliary_name_scope:
+ * @options: a #GraftScopeOptions
+ * @auxiliary: whether entering also opens a name scope (the default); with
+ *   %FALSE ops made inside stay in the current name scope
+ */
+void
+graft_scope_options_set_auxiliary_name_scope (GraftScopeOptions *options,
+                                              gboolean           auxiliary)
+{
+  g_return_if_fail (options != NULL);
+  options->auxiliary_name_scope = auxiliary;
+}
+
+/**
+ * graft_scope_options_set_values:
+ * @options: a #GraftScopeOptions
+ * @values: (array length=n_values) (nullable): outputs the scope will use
+ * @n_values: the number of outputs
+ *
+ * TensorFlow's `values`: entering fails unless all of them belong to the
+ * graph the scope is entered in.
+ */
+void
+graft_scope_options_set_values (GraftScopeOptions *options,
+                                GraftOutput      **values,
+                                guint              n_values)
+{
+  g_return_if_fail (options != NULL);
+  g_return_if_fail (values != NULL || n_values == 0);
+
+  g_clear_pointer (&options->values, g_ptr_array_unref);
+  options->values = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_output_unref);
+  for (guint i = 0; i < n_values; i++)
+    g_ptr_array_add (options->values, graft_output_ref (values[i]));
+}
+
+/* ---- entering and leaving ---- */
+
+static void
+counts_increment (GHashTable *counts,
+                  const char *name)
+{
+  gpointer old;
+
+  if (g_hash_table_lookup_extended (counts, name, NULL, &old))
+    g_hash_table_insert (counts, g_strdup (name), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
+  else
+    g_hash_table_insert (counts, g_strdup (name), GUINT_TO_POINTER (1));
+}
+
+static guint
+counts_get (GHashTable *counts,
+            const char *name)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (counts, name));
+}
+
+/* _get_unique_variable_scope: `prefix`, or `prefix_N` with the smallest N
+ * whose full name has not been opened (counters are exact-name). */
+static char *
+unique_variable_scope (GraftThreadState *ts,
+                       const char       *prefix)
+{
+  const char *parent = ts->current_scope->name;
+  g_autofree char *base = *parent ? g_strconcat (parent, "/", prefix, NULL) : g_strdup (prefix);
+  guint idx = 1;
+
+  if (counts_get (ts->scope_counts, base) == 0)
+    return g_strdup (prefix);
+  for (;; idx++)
+    {
+      g_autofree char *candidate = g_strdup_printf ("%s_%u", base, idx);
+      if (counts_get (ts->scope_counts, candidate) == 0)
+        return g_strdup_printf ("%s_%u", prefix, idx);
+    }
+}
+
+static GHashTable *
+counts_copy (GHashTable *counts)
+{
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer k, v;
+
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &k, &v))
+    g_hash_table_insert (copy, g_strdup (k), v);
+  return copy;
+}
+
+static char *
+describe_output (GraftOutput *o)
+{
+  g_autofree char *name = graft_output_get_name (o);
+  g_autoptr(GraftShape) shape = graft_output_get_shape (o);
+  g_autofree char *s = graft_shape_to_string (shape);
+
+  return g_strdup_printf ("Tensor(\"%s\", shape=%s, dtype=%s)", name, s, graft_dtype_get_name (graft_output_get_dtype (o)));
+}
+
+/**
+ * graft_graph_enter_variable_scope_full:
+ * @graph: a #GraftGraph
+ * @name: (nullable): enter by name: `P.name/name` under the current scope
+ *   `P`
+ * @scope: (nullable): enter by object: a captured scope
+ * @default_name: (nullable): with neither @name nor @scope, a name made
+ *   unique among the scopes opened in the current one
+ * @reuse: #GRAFT_REUSE_TRUE or #GRAFT_REUSE_AUTO to ask for reuse;
+ *   #GRAFT_REUSE_INHERIT (TensorFlow's `False` and `None`) inherits it
+ * @options: (nullable): the other arguments of `tf.variable_scope`
+ * @error: return location for a #GError
+ *
+ * TensorFlow's `tf.variable_scope(name_or_scope, default_name, …)` on the
+ * calling thread. The new scope's reuse is @reuse if it is TRUE or AUTO,
+ * else the enclosing scope's (by name, by default name) or the object's own
+ * (by object). Unless @options turns it off, a name scope is opened too:
+ * @name, the last component of the object's name, or @default_name,
+ * uniquified against the graph's names (`test1_1/`).
+ *
+ * Errors keep TensorFlow's texts (#GRAFT_SCOPE_ERROR; an invalid scope
+ * name is #GRAFT_GRAPH_ERROR_INVALID_NAME). A name scope opened before a
+ * failure stays consumed, as in TensorFlow; nothing else changes.
+ *
+ * Returns: (transfer full): the entered scope (the live scope, or a copy of
+ *   @scope), to be left with graft_scope_exit(); %NULL with @error set
+ */
+GraftScope *
+graft_graph_enter_variable_scope_full (GraftGraph        *graph,
+                                       const char        *name,
+                                       GraftScope        *scope,
+                                       const char        *default_name,
+                                       GraftReuse         reuse,
+                                       GraftScopeOptions *options,
+                                       GError           **error)
+{
+  GraftThreadState *ts;
+  GraftScope *parent, *base, *entered;
+  GraftScopeFrame frame = { 0 };
+  g_autofree char *yielded = NULL;
+  g_autofree char *unique_default = NULL;
+  gboolean aux;
+  guint64 name_serial = 0;
+  gsize name_depth;
+
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (scope == NULL || GRAFT_IS_SCOPE (scope), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* The checks of variable_scope.__init__ and __enter__, in their order. */
+  if (name == NULL && scope == NULL && default_name == NULL)
+    {
+      g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_NAME_REQUIRED,
+                   "If default_name is None then name_or_scope is required");
+      return NULL;
+    }
+  if (reuse != GRAFT_REUSE_INHERIT && reuse != GRAFT_REUSE_TRUE && reuse != GRAFT_REUSE_AUTO)
+    {
+      g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_INVALID_REUSE,
+                   "The reuse parameter must be True or False or None. (got %d)", (int) reuse);
+      return NULL;
+    }
+  for (guint i = 0; options != NULL && options->values != NULL && i < options->values->len; i++)
+    {
+      GraftOutput *v = g_ptr_array_index (options->values, i);
+      if (graft_output_get_graph (v) != graph)
+        {
+          g_autofree char *a = describe_output (v);
+          g_autofree char *b = i > 0 ? describe_output (g_ptr_array_index (options->values, 0)) : NULL;
+          g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_INVALID_ARGUMENT,
+                       "%s must be from the same graph as %s.", a,
+                       b ? b : "the graph the variable scope is entered in");
+          return NULL;
+        }
+    }
+  aux = options ? options->auxiliary_name_scope : TRUE;
+  if (aux != TRUE && aux != FALSE)
+    {
+      g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_INVALID_ARGUMENT,
+                   "The auxiliary_name_scope must be `True` or `False`, while get %d", aux);
+      return NULL;
+    }
+  if (name != NULL && scope != NULL)
+    {
+      g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_INVALID_ARGUMENT,
+                   "VariableScope: name_or_scope must be a string or VariableScope. "
+                   "(got both the name '%s' and the scope '%s')", name, scope->name);
+      return NULL;
+    }
+  if (name == NULL && scope == NULL && reuse != GRAFT_REUSE_INHERIT)
+    {
+      g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_REUSE_WITHOUT_NAME,
+                   "reuse=True cannot be used without a name_or_scope");
+      return NULL;
+    }
+
+  ts = _graft_graph_thread_state (graph);
+  parent = ts->current_scope;
+  name_depth = ts->name_frames->len;
+
+  /* The name scope: relative and uniquified, or the current one re-entered
+   * when auxiliary_name_scope is off. Re-entering the root object opens
+   * none. */
+  {
+    g_autofree char *ns = NULL;
+    gboolean open;
+
+    if (!aux)
+      {
+        ns = ts->name_stack->len ? g_strconcat (ts->name_stack->str, "/", NULL) : g_strdup ("");
+        open = TRUE;
+      }
+    else
+      {
+        if (name != NULL)
+          ns = g_strdup (name);
+        else if (scope != NULL)
+          {
+            const char *slash = strrchr (scope->name, '/');
+            ns = g_strdup (slash ? slash + 1 : scope->name);
+          }
+        else
+          ns = g_strdup (default_name);
+        open = *ns != '\0';
+      }
+    if (open)
+      {
+        name_serial = _graft_next_serial ();
+        yielded = _graft_name_scope_push (graph, ts, ns, name_serial, error);
+        if (yielded == NULL)
+          return NULL;
+      }
+  }
+
+  entered = g_object_new (GRAFT_TYPE_SCOPE, NULL);
+  g_weak_ref_set (&entered->graph, graph);
+  if (scope != NULL)
+    {
+      /* By object: a copy of the captured scope; the parent plays no
+       * part. */
+      base = scope;
+      entered->by_object = TRUE;
+      entered->name = g_strdup (scope->name);
+      entered->original_name_scope = g_strdup (scope->original_name_scope);
+      entered->reuse = reuse != GRAFT_REUSE_INHERIT ? reuse : scope->reuse;
+      counts_increment (ts->scope_counts, entered->name);
+      frame.snapshot = counts_copy (ts->scope_counts);
+    }
+  else
+    {
+      /* By name (or default name): an extension of the current scope. */
+      const char *leaf = name;
+
+      base = parent;
+      if (name == NULL)
+        leaf = unique_default = unique_variable_scope (ts, default_name);
+      entered->name = *parent->name ? g_strconcat (parent->name, "/", leaf, NULL) : g_strdup (leaf);
+      entered->original_name_scope = g_strdup (yielded ? yielded : leaf);
+      entered->reuse = reuse != GRAFT_REUSE_INHERIT ? reuse : parent->reuse;
+      counts_increment (ts->scope_counts, entered->name);
+    }
+
+  entered->initializer = base->initializer ? g_object_ref (base->initializer) : NULL;
+  entered->regularizer = base->regularizer ? graft_regularizer_ref (base->regularizer) : NULL;
+  entered->caching_device = g_strdup (base->caching_device);
+  entered->dtype = base->dtype;
+  entered->partitioner = base->partitioner;
+  entered->custom_getter = base->custom_getter ? graft_custom_getter_ref (base->custom_getter) : NULL;
+  if (options != NULL)
+    {
+      /* The constraint is never inherited: only what this call passes. */
+      entered->constraint = options->constraint ? graft_constraint_ref (options->constraint) : NULL;
+      if (options->initializer != NULL)
+        g_set_object (&entered->initializer, options->initializer);
+      if (options->regularizer != NULL)
+        graft_scope_set_regularizer (entered, options->regularizer);
+      if (options->has_caching_device)
+        graft_scope_set_caching_device (entered, options->caching_device);
+      if (options->dtype != GRAFT_DTYPE_INVALID)
+        entered->dtype = options->dtype;
+      if (options->custom_getter != NULL)
+        {
+          GraftCustomGetter *wrapped = _graft_custom_getter_wrap (options->custom_getter, base->custom_getter);
+          g_clear_pointer (&entered->custom_getter, graft_custom_getter_unref);
+          entered->custom_getter = wrapped;
+        }
+    }
+
+  entered->frame_serial = _graft_next_serial ();
+  frame.scope = g_object_ref (entered);
+  frame.previous = g_object_ref (parent);
+  frame.name_depth = name_depth;
+  frame.name_serial = name_serial;
+  g_array_append_val (ts->scope_frames, frame);
+  ts->current_scope = entered;
+  return entered;
+}
+
+/**
+ * graft_graph_enter_variable_scope:
+ * @graph: a #GraftGraph
+ * @name: the scope name, relative to the current variable scope
+ * @reuse: #GRAFT_REUSE_INHERIT to inherit the enclosing scope's reuse, or
+ *   #GRAFT_REUSE_TRUE / #GRAFT_REUSE_AUTO
+ * @error: return location for a #GError
+ *
+ * `with tf.variable_scope(name, reuse=…)`: see
+ * graft_graph_enter_variable_scope_full().
+ *
+ * Returns: (transfer full): the entered (live) scope, or %NULL with @error
+ *   set
+ */
+GraftScope *
+graft_graph_enter_variable_scope (GraftGraph  *graph,
+                                  const char  *name,
+                                  GraftReuse   reuse,
+                                  GError     **error)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  return graft_graph_enter_variable_scope_full (graph, name, NULL, NULL, reuse, NULL, error);
+}
+
+/**
+ * graft_graph_reenter_variable_scope:
+ * @graph: a #GraftGraph
+ * @scope: a captured scope
+ * @reuse: #GRAFT_REUSE_INHERIT to keep @scope's own reuse (whatever the
+ *   enclosing scope's is), or #GRAFT_REUSE_TRUE / #GRAFT_REUSE_AUTO
+ * @error: return location for a #GError
+ *
+ * `with tf.variable_scope(scope_object, reuse=…)`: see
+ * graft_graph_enter_variable_scope_full().
+ *
+ * Returns: (transfer full): a fresh copy of @scope, entered, or %NULL with
+ *   @error set
+ */
+GraftScope *
+graft_graph_reenter_variable_scope (GraftGraph  *graph,
+                                    GraftScope  *scope,
+                                    GraftReuse   reuse,
+                                    GError     **error)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return graft_graph_enter_variable_scope_full (graph, NULL, scope, NULL, reuse, NULL, error);
+}
+
+/**
+ * graft_graph_enter_default_variable_scope:
+ * @graph: a #GraftGraph
+ * @default_name: the base name; `layer`, then `layer_1`, …
+ * @error: return location for a #GError
+ *
+ * `with tf.variable_scope(None, default_name=…)`: see
+ * graft_graph_enter_variable_scope_full().
+ *
+ * Returns: (transfer full): the entered scope, or %NULL with @error set
+ */
+GraftScope *
+graft_graph_enter_default_variable_scope (GraftGraph  *graph,
+                                          const char  *default_name,
+                                          GError     **error)
+{
+  g_return_val_if_fail (default_name != NULL, NULL);
+  return graft_graph_enter_variable_scope_full (graph, NULL, NULL, default_name, GRAFT_REUSE_INHERIT, NULL, error);
+}
+
+/**
+ * graft_scope_exit:
+ * @scope: a scope returned by one of the enter functions
+ * @error: return location for a #GError
+ *
+ * Leaves @scope on the calling thread. Only the innermost scope can be left,
+ * and only once the name scopes opened inside it have been left; anything
+ * else is #GRAFT_SCOPE_ERROR_IMPROPER_NESTING (`Improper nesting of
+ * variable_scope.`) and changes nothing. Leaving a scope entered by name
+ * forgets the default names made inside it; leaving one entered by object
+ * restores the counters it found.
+ *
+ * The caller keeps its reference to @scope: a left scope can still be
+ * captured and re-entered.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+graft_scope_exit (GraftScope  *scope,
+                  GError     **error)
+{
+  g_autoptr(GraftGraph) graph = NULL;
+  GraftThreadState *ts;
+  GraftScopeFrame *frame;
+  guint n;
+
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  graph = g_weak_ref_get (&scope->graph);
+  if (graph == NULL || scope->frame_serial == 0)
+    {
+      g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_IMPROPER_NESTING,
+                   "Improper nesting of variable_scope. (the scope '%s' is not entered)", scope->name);
+      return FALSE;
+    }
+  ts = _graft_graph_thread_state (graph);
+  n = ts->scope_frames->len;
+  frame = n ? &g_array_index (ts->scope_frames, GraftScopeFrame, n - 1) : NULL;
+  if (frame == NULL || frame->scope != scope ||
+      (frame->name_serial != 0 && ts->name_frames->len != frame->name_depth + 1) ||
+      (frame->name_serial == 0 && ts->name_frames->len != frame->name_depth))
+    {
+      g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_IMPROPER_NESTING,
+                   "Improper nesting of variable_scope. (leaving '%s' while the current "
+                   "variable scope is '%s' and the name scope is '%s')",
+                   scope->name, ts->current_scope->name, ts->name_stack->str);
+      return FALSE;
+    }
+
+  if (frame->snapshot != NULL)
+    {
+      g_hash_table_unref (ts->scope_counts);
+      ts->scope_counts = g_steal_pointer (&frame->snapshot);
+    }
+  else
+    {
+      /* close_variable_subscopes: default names restart under this scope. */
+      g_autofree char *prefix = g_strconcat (scope->name, "/", NULL);
+      GHashTableIter iter;
+      gpointer k;
+
+      g_hash_table_iter_init (&iter, ts->scope_counts);
+      while (g_hash_table_iter_next (&iter, &k, NULL))
+        if (g_str_has_prefix (k, prefix))
+          g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (0));
+    }
+  if (frame->name_serial != 0)
+    _graft_name_scope_pop (ts, frame->name_serial, NULL);
+
+  /* `previous` stays alive once the frame goes: it is the root or the scope
+   * of the frame below. */
+  ts->current_scope = frame->previous;
+  scope->frame_serial = 0;
+  g_array_set_size (ts->scope_frames, n - 1);
+  return TRUE;
+}
+
+/**
+ * graft_scope_guard_leave:
+ * @guard: (transfer full): an entered scope
+ *
+ * Leaves @guard if it is still entered and drops the reference: the cleanup
+ * of `g_autoptr(GraftScopeGuard)`. A scope that cannot be left is reported
+ * with g_warning().
+ */
+void
+graft_scope_guard_leave (GraftScopeGuard *guard)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (guard == NULL)
+    return;
+  if (guard->frame_serial != 0 && !graft_scope_exit (guard, &error))
+    g_warning ("%s", error->message);
+  g_object_unref (guard);
+}
+
+/**
+ * graft_scope_is_active:
+ * @scope: a #GraftScope
+ *
+ * Returns: whether @scope is entered now (on some thread)
+ */
+gboolean
+graft_scope_is_active (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), FALSE);
+  return scope->frame_serial != 0;
+}
+
+/**
+ * graft_graph_get_variable_scope:
+ * @graph: a #GraftGraph
+ *
+ * `tf.get_variable_scope()`: the calling thread's current scope; the
+ * thread's root scope (name `""`, reuse off) outside any.
+ *
+ * Returns: (transfer none): the current scope
+ */
+GraftScope *
+graft_graph_get_variable_scope (GraftGraph *graph)
+{
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
+  return _graft_graph_thread_state (graph)->current_scope;
+}
+
+/* ---- properties ---- */
+
+/**
+ * graft_scope_get_name:
+ * @scope: a #GraftScope
+ *
+ * Returns: (transfer none): the full name, `""` for the root
+ */
+const char *
+graft_scope_get_name (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return scope->name;
+}
+
+/**
+ * graft_scope_get_original_name_scope:
+ * @scope: a #GraftScope
+ *
+ * The name scope opened when the scope was first entered, with a trailing
+ * `/` (`test1/`); re-entering by object keeps it. Entering the name scope
+ * of this string puts ops back in that place.
+ *
+ * Returns: (transfer none): the original name scope
+ */
+const char *
+graft_scope_get_original_name_scope (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return scope->original_name_scope;
+}
+
+/**
+ * graft_scope_get_graph:
+ * @scope: a #GraftScope
+ *
+ * Returns: (transfer full) (nullable): the graph the scope was entered in,
+ *   %NULL if it is gone
+ */
+GraftGraph *
+graft_scope_get_graph (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return g_weak_ref_get (&scope->graph);
+}
+
+/**
+ * graft_scope_get_reuse:
+ * @scope: a #GraftScope
+ *
+ * Returns: the scope's reuse; #GRAFT_REUSE_INHERIT here means "create only"
+ *   (TensorFlow's `False`)
+ */
+GraftReuse
+graft_scope_get_reuse (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), GRAFT_REUSE_INHERIT);
+  return scope->reuse;
+}
+
+/**
+ * graft_scope_reuse_variables:
+ * @scope: a #GraftScope
+ *
+ * Sets @scope's reuse to TRUE, on this object only: scopes entered by name
+ * inside it afterwards inherit it; a captured object keeps it for good.
+ */
+void
+graft_scope_reuse_variables (GraftScope *scope)
+{
+  g_return_if_fail (GRAFT_IS_SCOPE (scope));
+  scope->reuse = GRAFT_REUSE_TRUE;
+}
+
+/**
+ * graft_scope_get_initializer:
+ * @scope: a #GraftScope
+ *
+ * Returns: (transfer none) (nullable): the default initializer
+ */
+GraftInitializer *
+graft_scope_get_initializer (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return scope->initializer;
+}
+
+/**
+ * graft_scope_set_initializer:
+ * @scope: a #GraftScope
+ * @initializer: (nullable): the default initializer
+ */
+void
+graft_scope_set_initializer (GraftScope       *scope,
+                             GraftInitializer *initializer)
+{
+  g_return_if_fail (GRAFT_IS_SCOPE (scope));
+  g_set_object (&scope->initializer, initializer);
+}
+
+/**
+ * graft_scope_get_regularizer:
+ * @scope: a #GraftScope
+ *
+ * Returns: (transfer none) (nullable): the default regularizer
+ */
+GraftRegularizer *
+graft_scope_get_regularizer (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return scope->regularizer;
+}
+
+/**
+ * graft_scope_set_regularizer:
+ * @scope: a #GraftScope
+ * @regularizer: (nullable): the default regularizer
+ */
+void
+graft_scope_set_regularizer (GraftScope       *scope,
+                             GraftRegularizer *regularizer)
+{
+  g_return_if_fail (GRAFT_IS_SCOPE (scope));
+  if (regularizer != NULL)
+    graft_regularizer_ref (regularizer);
+  g_clear_pointer (&scope->regularizer, graft_regularizer_unref);
+  scope->regularizer = regularizer;
+}
+
+/**
+ * graft_scope_get_custom_getter:
+ * @scope: a #GraftScope
+ *
+ * Returns: (transfer none) (nullable): the scope's getter, with the getters
+ *   it wraps
+ */
+GraftCustomGetter *
+graft_scope_get_custom_getter (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return scope->custom_getter;
+}
+
+/**
+ * graft_scope_set_custom_getter:
+ * @scope: a #GraftScope
+ * @getter: (nullable): the custom getter; it replaces the current one
+ *   rather than wrapping it, as `VariableScope.set_custom_getter` does
+ */
+void
+graft_scope_set_custom_getter (GraftScope        *scope,
+                               GraftCustomGetter *getter)
+{
+  g_return_if_fail (GRAFT_IS_SCOPE (scope));
+  if (getter != NULL)
+    graft_custom_getter_ref (getter);
+  g_clear_pointer (&scope->custom_getter, graft_custom_getter_unref);
+  scope->custom_getter = getter;
+}
+
+/**
+ * graft_scope_get_caching_device:
+ * @scope: a #GraftScope
+ *
+ * Returns: (transfer none) (nullable): the caching device, %NULL if none
+ *   was given
+ */
+const char *
+graft_scope_get_caching_device (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return scope->caching_device;
+}
+
+/**
+ * graft_scope_set_caching_device:
+ * @scope: a #GraftScope
+ * @device: (nullable): a device string; Graft records it on variables
+ */
+void
+graft_scope_set_caching_device (GraftScope *scope,
+                                const char *device)
+{
+  g_return_if_fail (GRAFT_IS_SCOPE (scope));
+  g_free (scope->caching_device);
+  scope->caching_device = g_strdup (device);
+}
+
+/**
+ * graft_scope_get_dtype:
+ * @scope: a #GraftScope
+ *
+ * Returns: the default dtype (float32 unless set)
+ */
+GraftDType
+graft_scope_get_dtype (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), GRAFT_DTYPE_INVALID);
+  return scope->dtype;
+}
+
+/**
+ * graft_scope_set_dtype:
+ * @scope: a #GraftScope
+ * @dtype: the default dtype
+ */
+void
+graft_scope_set_dtype (GraftScope *scope,
+                       GraftDType  dtype)
+{
+  g_return_if_fail (GRAFT_IS_SCOPE (scope));
+  g_return_if_fail (graft_dtype_get_size (dtype) > 0);
+  scope->dtype = dtype;
+}
+
+/**
+ * graft_scope_get_constraint:
+ * @scope: a #GraftScope
+ *
+ * Returns: (transfer none) (nullable): the constraint given when this scope
+ *   was entered; constraints are never inherited
+ */
+GraftConstraint *
+graft_scope_get_constraint (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return scope->constraint;
+}
+
+/**
+ * graft_scope_get_partitioner:
+ * @scope: a #GraftScope
+ *
+ * The partitioner slot. Partitioned variables are not implemented yet, so
+ * this is always %NULL; it exists so that the scope layout need not change
+ * when they are.
+ *
+ * Returns: (transfer none) (nullable): %NULL
+ */
+gpointer
+graft_scope_get_partitioner (GraftScope *scope)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  return scope->partitioner;
+}
+
+/* ---- queries ---- */
+
+static char *
+scope_prefix (GraftScope *scope)
+{
+  return *scope->name ? g_strconcat (scope->name, "/", NULL) : g_strdup ("");
+}
+
+static GraftVariable **
+scope_variables (GraftScope *scope,
+                 const char *key,
+                 guint      *n)
+{
+  g_autoptr(GraftGraph) graph = g_weak_ref_get (&scope->graph);
+  g_autofree char *prefix = NULL;
+
+  *n = 0;
+  if (graph == NULL)
+    return g_new0 (GraftVariable *, 1);
+  prefix = scope_prefix (scope);
+  return graft_graph_get_collection_variables (graph, key, prefix, n);
+}
+
+/**
+ * graft_scope_get_global_variables:
+ * @scope: a #GraftScope
+ * @n_variables: (out): the number of variables
+ *
+ * Returns: (array length=n_variables) (transfer container): the global
+ *   variables whose name starts with this scope's name and `/`
+ */
+GraftVariable **
+graft_scope_get_global_variables (GraftScope *scope,
+                                  guint      *n_variables)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  g_return_val_if_fail (n_variables != NULL, NULL);
+  return scope_variables (scope, GRAFT_GLOBAL_VARIABLES, n_variables);
+}
+
+/**
+ * graft_scope_get_trainable_variables:
+ * @scope: a #GraftScope
+ * @n_variables: (out): the number of variables
+ *
+ * Returns: (array length=n_variables) (transfer container): the trainable
+ *   variables in this scope
+ */
+GraftVariable **
+graft_scope_get_trainable_variables (GraftScope *scope,
+                                     guint      *n_variables)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  g_return_val_if_fail (n_variables != NULL, NULL);
+  return scope_variables (scope, GRAFT_TRAINABLE_VARIABLES, n_variables);
+}
+
+/**
+ * graft_scope_get_local_variables:
+ * @scope: a #GraftScope
+ * @n_variables: (out): the number of variables
+ *
+ * Returns: (array length=n_variables) (transfer container): the local
+ *   variables in this scope
+ */
+GraftVariable **
+graft_scope_get_local_variables (GraftScope *scope,
+                                 guint      *n_variables)
+{
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  g_return_val_if_fail (n_variables != NULL, NULL);
+  return scope_variables (scope, GRAFT_LOCAL_VARIABLES, n_variables);
+}
+
+/**
+ * graft_scope_get_collection:
+ * @scope: a #GraftScope
+ * @key: a collection name
+ * @n_items: (out): the number of items
+ *
+ * `VariableScope.get_collection`: the items of the graph's collection whose
+ * name starts with this scope's name and `/` (everything for the root).
+ *
+ * Returns: (array length=n_items) (transfer container): the items
+ */
+GraftOutput **
+graft_scope_get_collection (GraftScope *scope,
+                            const char *key,
+                            guint      *n_items)
+{
+  g_autoptr(GraftGraph) graph = NULL;
+  g_autofree char *prefix = NULL;
+
+  g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (n_items != NULL, NULL);
+
+  graph = g_weak_ref_get (&scope->graph);
+  *n_items = 0;
+  if (graph == NULL)
+    return g_new0 (GraftOutput *, 1);
+  prefix = scope_prefix (scope);
+  return graft_graph_get_collection (graph, key, prefix, n_items);
+}

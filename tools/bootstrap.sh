@@ -1,0 +1,71 @@
+#!/bin/sh
+# bootstrap.sh: set up, build and run Graft on a fresh Debian 12 machine.
+#
+#   tools/bootstrap.sh demo      build, then run the seed demo
+#   tools/bootstrap.sh test      build, then run every test
+#   tools/bootstrap.sh asan      the tests again, under AddressSanitizer + UBSan
+#   tools/bootstrap.sh valgrind  the tests again, under valgrind memcheck
+#
+# Missing Debian packages are installed first (apt-get; as root or through
+# sudo). BUILDDIR overrides the build directory (default: build).
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+builddir=${BUILDDIR:-build}
+mode=${1:-test}
+
+packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev libffi-dev
+libgtest-dev googletest libopenblas-dev"
+case "$mode" in
+  valgrind) packages="$packages valgrind" ;;
+esac
+
+missing=""
+for p in $packages; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in
+    *"install ok installed"*) ;;
+    *) missing="$missing $p" ;;
+  esac
+done
+if [ -n "$missing" ]; then
+  echo "bootstrap: installing missing Debian packages:$missing"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+configure () {
+  dir=$1
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@"
+  fi
+  meson compile -C "$dir"
+}
+
+case "$mode" in
+  demo)
+    configure "$builddir"
+    exec "$builddir/examples/seed"
+    ;;
+  test)
+    configure "$builddir"
+    exec meson test -C "$builddir" --print-errorlogs
+    ;;
+  asan)
+    configure "${builddir}-asan" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      exec meson test -C "${builddir}-asan" --print-errorlogs
+    ;;
+  valgrind)
+    configure "$builddir"
+    exec meson test -C "$builddir" --setup=valgrind --print-errorlogs
+    ;;
+  *)
+    echo "usage: $0 demo|test|asan|valgrind" >&2
+    exit 2
+    ;;
+esac
