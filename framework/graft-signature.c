@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "graft-op-def-private.h"
 
@@ -309,8 +310,8 @@ parse_list_at (const char  *p,
   return TRUE;
 }
 
-/* Moves a list's elements into `value`; an empty list has no array, like
- * the lists attribute setters store. */
+/* Moves a list's elements into `value`. An empty list has no array, as
+ * the op builder's list setters store one. */
 static void
 take_list (GArray         *values,
            GraftAttrValue *value)
@@ -480,13 +481,15 @@ _graft_attr_value_clear (GraftAttrKind   kind,
   memset (value, 0, sizeof *value);
 }
 
-/* The shortest text that reads back as the same double, with a ".0" on
- * integral values so that a float default never looks like an int. */
+/* The shortest text that reads back as the same double, positional for
+ * exponents in [-4, 16) like Python's repr(), with a ".0" on integral
+ * values so that a float default never looks like an int. */
 static void
 append_double (GString *s,
                double   v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char buf[G_ASCII_DTOSTR_BUF_SIZE], format[8];
+  int precision, exponent;
 
   if (isnan (v))
     {
@@ -498,15 +501,20 @@ append_double (GString *s,
       g_string_append (s, v < 0 ? "-inf" : "inf");
       return;
     }
-  for (int precision = 1; precision <= 17; precision++)
+  for (precision = 1; precision < 17; precision++)
     {
-      char format[8];
-
       g_snprintf (format, sizeof format, "%%.%dg", precision);
       g_ascii_formatd (buf, sizeof buf, format, v);
       if (g_ascii_strtod (buf, NULL) == v)
         break;
     }
+  g_snprintf (format, sizeof format, "%%.%de", precision - 1);
+  g_ascii_formatd (buf, sizeof buf, format, v);
+  exponent = atoi (strchr (buf, 'e') + 1);
+  /* %g switches to an exponent from `precision` digits on (2.5e+10); more
+   * precision keeps such integral values positional without changing them. */
+  g_snprintf (format, sizeof format, "%%.%dg", exponent >= precision && exponent < 16 ? exponent + 1 : precision);
+  g_ascii_formatd (buf, sizeof buf, format, v);
   g_string_append (s, buf);
   if (strpbrk (buf, ".eEn") == NULL)
     g_string_append (s, ".0");
@@ -695,14 +703,19 @@ sig_error_at (Parser     *ps,
               ...)
 {
   g_autofree char *what = NULL;
+  g_autofree char *line = g_strdup (ps->sig);
   va_list args;
 
   va_start (args, format);
   what = g_strdup_vprintf (format, args);
   va_end (args);
+  /* A signature split over lines is shown on one, so the caret lines up. */
+  for (char *c = line; *c; c++)
+    if (g_ascii_isspace (*c))
+      *c = ' ';
   g_set_error (error, GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_INVALID_SIGNATURE,
                "Invalid signature for %s at character %" G_GSIZE_FORMAT ": %s\n  %s\n  %*s^",
-               ps->def_name, pos + 1, what, ps->sig, (int) pos, "");
+               ps->def_name, pos + 1, what, line, (int) pos, "");
   return FALSE;
 }
 

@@ -7,7 +7,10 @@
  */
 #include <gtest/gtest.h>
 
+#include <cfloat>
 #include <cmath>
+#include <cstring>
+#include <random>
 #include <memory>
 #include <string>
 #include <vector>
@@ -185,7 +188,7 @@ public:
 
 private:
   static void
-  handler (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+  handler (const char *, GLogLevelFlags level, const char *message, gpointer data)
   {
     auto *self = static_cast<CriticalCatcher *> (data);
 
@@ -375,7 +378,8 @@ TEST (Signature, EveryAttrKindAndDefault)
 TEST (Signature, FloatDefaults)
 {
   DefPtr def = parse ("(a: float = 0.1, b: float = -1e-3, c: float = inf, d: float = nan, "
-                      "e: float = 1e300, g: float = -0.0, h: float = 2.5e10) -> ()");
+                      "e: float = 1e300, g: float = -0.0, h: float = 2.5e10, i: float = 100000, "
+                      "j: float = 1e16, k: float = 1.5e-5, l: float = 123456.75) -> ()");
 
   ASSERT_TRUE (def);
   EXPECT_DOUBLE_EQ (attr (def.get (), "a")->default_value.f, 0.1);
@@ -389,7 +393,11 @@ TEST (Signature, FloatDefaults)
   EXPECT_EQ (attr_default (def.get (), "d"), "nan");
   EXPECT_EQ (attr_default (def.get (), "e"), "1e+300");
   EXPECT_EQ (attr_default (def.get (), "g"), "-0.0");
-  EXPECT_EQ (attr_default (def.get (), "h"), "2.5e+10");
+  EXPECT_EQ (attr_default (def.get (), "h"), "25000000000.0");
+  EXPECT_EQ (attr_default (def.get (), "i"), "100000.0");
+  EXPECT_EQ (attr_default (def.get (), "j"), "1e+16");
+  EXPECT_EQ (attr_default (def.get (), "k"), "1.5e-05");
+  EXPECT_EQ (attr_default (def.get (), "l"), "123456.75");
 }
 
 TEST (Signature, WhitespaceBetweenTokens)
@@ -447,6 +455,17 @@ TEST (Signature, SyntaxErrors)
   expect_signature_error ("(a: list(str)) -> ()", 10, "expected 'int' or 'float'");
   expect_signature_error ("(a: list(int -> ()", 14, "expected ')'");
   expect_signature_error ("(a: T) -> (b: 3)", 15, "expected a dtype or a type variable");
+}
+
+TEST (Signature, MultiLineSignatureIsShownOnOneLine)
+{
+  Failure f = fail ("(x: T,\n\tn: int = x)\n-> (y: T)");
+
+  EXPECT_EQ (f.code, GRAFT_PLUGIN_ERROR_INVALID_SIGNATURE);
+  EXPECT_EQ (f.message, "Invalid signature for Test at character 18: bad default for int attribute 'n': "
+                        "expected an integer, not 'x'\n"
+                        "  (x: T,  n: int = x) -> (y: T)\n"
+                        "                   ^");
 }
 
 TEST (Signature, BadDefaults)
@@ -962,7 +981,7 @@ TEST (Signature, PreparedCifCallsTheKernel)
 namespace {
 
 void
-closure_finalized (gpointer data, GClosure *closure)
+closure_finalized (gpointer data, GClosure *)
 {
   *static_cast<gboolean *> (data) = TRUE;
 }
@@ -1110,6 +1129,34 @@ TEST (AttrValue, ToStringRoundTrips)
     }
 }
 
+TEST (AttrValue, FloatsRoundTripExactly)
+{
+  std::mt19937_64 rng (20240611);
+  std::vector<double> values = { 1.0 / 3, 2e20 / 3, 5e-324, DBL_MAX, -DBL_MIN, 1e15 + 0.5, 9007199254740993.0,
+                                 0.1 + 0.2, -0.0, 1e16, 123456789012345678.0 };
+
+  for (int i = 0; i < 20000; i++)
+    {
+      guint64 bits = rng ();
+      double v;
+
+      memcpy (&v, &bits, sizeof v);
+      if (std::isfinite (v))
+        values.push_back (v);
+    }
+  for (double v : values)
+    {
+      GraftAttrValue in = {}, out = {};
+      GError *error = nullptr;
+
+      in.f = v;
+      char *text = _graft_attr_value_to_string (GRAFT_ATTR_FLOAT, &in);
+      ASSERT_TRUE (_graft_attr_value_parse (GRAFT_ATTR_FLOAT, text, &out, &error)) << text;
+      EXPECT_EQ (memcmp (&in.f, &out.f, sizeof (double)), 0) << text << " for " << v;
+      g_free (text);
+    }
+}
+
 TEST (AttrValue, ClearReleasesTensorsAndShapes)
 {
   GraftTensor *t = graft_tensor_new_scalar (GRAFT_DTYPE_FLOAT32, 1.0);
@@ -1177,6 +1224,26 @@ TEST (OpDef, Accessors)
   n = 99;
   EXPECT_EQ (graft_op_def_get_attr_allowed_dtypes (d, 0, &n), nullptr);
   EXPECT_EQ (n, 0u);
+}
+
+TEST (OpDef, InputAndOutputTypes)
+{
+  DefPtr def = parse ("(x: T, idx: int64, d: type) -> (y: T, n: int32, z: d)");
+  const GraftOpDef *d = def.get ();
+
+  ASSERT_TRUE (def);
+  EXPECT_EQ (graft_op_def_get_input_dtype (d, 0), GRAFT_DTYPE_INVALID);
+  EXPECT_EQ (graft_op_def_get_input_type_attr (d, 0), 1);
+  EXPECT_STREQ (graft_op_def_get_attr_name (d, 1), "T");
+  EXPECT_EQ (graft_op_def_get_input_dtype (d, 1), GRAFT_DTYPE_INT64);
+  EXPECT_EQ (graft_op_def_get_input_type_attr (d, 1), -1);
+  EXPECT_EQ (graft_op_def_get_output_type_attr (d, 0), 1);
+  EXPECT_EQ (graft_op_def_get_output_dtype (d, 1), GRAFT_DTYPE_INT32);
+  EXPECT_EQ (graft_op_def_get_output_type_attr (d, 1), -1);
+  EXPECT_EQ (graft_op_def_get_output_dtype (d, 2), GRAFT_DTYPE_INVALID);
+  EXPECT_EQ (graft_op_def_get_output_type_attr (d, 2), 0);
+  EXPECT_FALSE (graft_op_def_is_attr_inferred (d, 0));
+  EXPECT_TRUE (graft_op_def_is_attr_inferred (d, 1));
 }
 
 TEST (OpDef, AllowedDtypesWhenUnconstrained)
