@@ -6,20 +6,112 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/* MAP_ANONYMOUS, madvise */
+#define _GNU_SOURCE
 #include <string.h>
+#include <sys/mman.h>
 
 #include "graft-arena.h"
 
 struct _GraftArenaChunk {
   GraftArenaChunk *next;
-  gsize size;
+  gsize size;                   /* usable bytes after the header */
+  gsize mapped;                 /* bytes mapped, or 0 for malloc'd chunks */
+  gsize pad;
   guint8 data[];
 };
 
-/* Chunks grow geometrically up to this size so that small graphs stay small
- * and big ones pay few mallocs. */
+/* Chunks grow geometrically (×4) up to this size so that small graphs stay
+ * small and big ones pay few allocations. */
 #define MIN_CHUNK (4 * 1024)
-#define MAX_CHUNK (1024 * 1024)
+#define MAX_CHUNK (4 * 1024 * 1024)
+
+/* Chunks of dead graphs are kept for the next graph, up to this many
+ * bytes: their pages are already faulted in. A first touch costs several
+ * microseconds on virtual machines, more than building an op. */
+#define CACHE_LIMIT (64 * 1024 * 1024)
+#define CACHE_MIN_CHUNK (64 * 1024)
+
+static GMutex cache_lock;
+static GraftArenaChunk *cache;
+static gsize cache_bytes;
+
+/* Large chunks are mapped on 2 MiB boundaries and offered to transparent
+ * huge pages: building a big graph is otherwise dominated by first-touch
+ * page faults (one per 4 KiB), which a virtual machine makes expensive. */
+#define HUGE_PAGE (2 * 1024 * 1024)
+
+static GraftArenaChunk *
+chunk_new (gsize want)
+{
+  GraftArenaChunk *c, **link;
+  gsize total = sizeof (GraftArenaChunk) + want;
+
+  if (want >= CACHE_MIN_CHUNK)
+    {
+      g_mutex_lock (&cache_lock);
+      for (link = &cache; *link != NULL; link = &(*link)->next)
+        if ((*link)->size >= want)
+          {
+            c = *link;
+            *link = c->next;
+            cache_bytes -= c->size;
+            g_mutex_unlock (&cache_lock);
+            return c;
+          }
+      g_mutex_unlock (&cache_lock);
+    }
+
+  if (total >= HUGE_PAGE)
+    {
+      gsize len = (total + HUGE_PAGE - 1) & ~(gsize) (HUGE_PAGE - 1);
+      guint8 *raw = mmap (NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+      if (raw != MAP_FAILED)
+        {
+          guint8 *aligned = (guint8 *) (((gsize) raw + HUGE_PAGE - 1) & ~(gsize) (HUGE_PAGE - 1));
+
+          if (aligned > raw)
+            munmap (raw, aligned - raw);
+          if (aligned + len < raw + len + HUGE_PAGE)
+            munmap (aligned + len, raw + len + HUGE_PAGE - (aligned + len));
+#ifdef MADV_HUGEPAGE
+          madvise (aligned, len, MADV_HUGEPAGE);
+#endif
+          c = (GraftArenaChunk *) aligned;
+          c->size = len - sizeof (GraftArenaChunk);
+          c->mapped = len;
+          return c;
+        }
+    }
+  c = g_malloc (total);
+  c->size = want;
+  c->mapped = 0;
+  return c;
+}
+
+static void
+chunk_free (GraftArenaChunk *c)
+{
+  if (c->size >= CACHE_MIN_CHUNK)
+    {
+      g_mutex_lock (&cache_lock);
+      if (cache_bytes + c->size <= CACHE_LIMIT)
+        {
+          c->next = cache;
+          cache = c;
+          cache_bytes += c->size;
+          c = NULL;
+        }
+      g_mutex_unlock (&cache_lock);
+      if (c == NULL)
+        return;
+    }
+  if (c->mapped)
+    munmap (c, c->mapped);
+  else
+    g_free (c);
+}
 
 void
 _graft_arena_init (GraftArena *arena)
@@ -35,7 +127,7 @@ _graft_arena_clear (GraftArena *arena)
   while (c != NULL)
     {
       GraftArenaChunk *next = c->next;
-      g_free (c);
+      chunk_free (c);
       c = next;
     }
   memset (arena, 0, sizeof *arena);
@@ -46,16 +138,15 @@ _graft_arena_alloc_slow (GraftArena *arena,
                          gsize       size)
 {
   GraftArenaChunk *c;
-  gsize want = arena->chunk ? MIN (arena->chunk->size * 2, MAX_CHUNK) : MIN_CHUNK;
+  gsize want = arena->chunk ? MIN (arena->chunk->size * 4, MAX_CHUNK) : MIN_CHUNK;
 
   if (want < size)
     want = size;
-  c = g_malloc (sizeof (GraftArenaChunk) + want);
-  c->size = want;
+  c = chunk_new (want);
   c->next = arena->chunk;
   arena->chunk = c;
   arena->pos = c->data + size;
-  arena->end = c->data + want;
+  arena->end = c->data + c->size;
   arena->allocated += size;
   return c->data;
 }
@@ -78,6 +169,6 @@ _graft_arena_footprint (const GraftArena *arena)
   gsize total = 0;
 
   for (GraftArenaChunk *c = arena->chunk; c != NULL; c = c->next)
-    total += sizeof (GraftArenaChunk) + c->size;
+    total += c->mapped ? c->mapped : sizeof (GraftArenaChunk) + c->size;
   return total;
 }

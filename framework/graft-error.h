@@ -193,6 +193,44 @@ typedef enum {
   GRAFT_PLUGIN_ERROR_INVALID_DEFINITION,
 } GraftPluginError;
 
+/**
+ * GRAFT_SESSION_ERROR:
+ *
+ * Error domain for running graphs. Errors in this domain are
+ * #GraftSessionError. A cancelled run fails with %G_IO_ERROR_CANCELLED
+ * instead.
+ */
+#define GRAFT_SESSION_ERROR (graft_session_error_quark ())
+
+/**
+ * GraftSessionError:
+ * @GRAFT_SESSION_ERROR_UNINITIALIZED: a variable was read before it was
+ *   given a value (`Attempting to use uninitialized value NAME`)
+ * @GRAFT_SESSION_ERROR_UNFED_PLACEHOLDER: a placeholder the run needs was
+ *   not fed (`You must feed a value for placeholder tensor 'x' …`)
+ * @GRAFT_SESSION_ERROR_INVALID_FEED: a feed of another graph, fed twice, or
+ *   whose dtype or shape does not fit the output it replaces
+ * @GRAFT_SESSION_ERROR_INVALID_FETCH: a fetch or target of another graph, or
+ *   a fetch of an op without outputs
+ * @GRAFT_SESSION_ERROR_KERNEL: a kernel failed; the message names the op
+ * @GRAFT_SESSION_ERROR_SHAPE: a shape known only at run time is invalid (an
+ *   assignment of another shape, a shape function failing on fed shapes)
+ * @GRAFT_SESSION_ERROR_NO_KERNEL: an op the run needs has no kernel
+ *
+ * Errors raised by graft_session_run() and callables.
+ */
+typedef enum {
+  GRAFT_SESSION_ERROR_UNINITIALIZED,
+  GRAFT_SESSION_ERROR_UNFED_PLACEHOLDER,
+  GRAFT_SESSION_ERROR_INVALID_FEED,
+  GRAFT_SESSION_ERROR_INVALID_FETCH,
+  GRAFT_SESSION_ERROR_KERNEL,
+  GRAFT_SESSION_ERROR_SHAPE,
+  GRAFT_SESSION_ERROR_NO_KERNEL,
+} GraftSessionError;
+
+GRAFT_AVAILABLE_IN_ALL
+GQuark graft_session_error_quark  (void);
 GRAFT_AVAILABLE_IN_ALL
 GQuark graft_plugin_error_quark   (void);
 GRAFT_AVAILABLE_IN_ALL

@@ -66,6 +66,7 @@ graft_graph_finalize (GObject *object)
   g_clear_pointer (&self->store, _graft_variable_store_free);
   g_ptr_array_unref (self->nodes);
   g_ptr_array_unref (self->owned_refs);
+  g_clear_pointer (&self->op_index, g_hash_table_unref);
   _graft_strmap_clear (&self->names);
   _graft_arena_clear (&self->arena);
   g_mutex_clear (&self->lock);
@@ -186,22 +187,32 @@ GraftOutput *
 graft_graph_get_operation (GraftGraph *graph,
                            const char *name)
 {
-  GraftStrMapEntry *e;
-  GraftNode *node = NULL;
-  gsize len;
-  g_autofree char *key = NULL;
+  GraftNode *node;
 
   g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  len = strlen (name);
-  key = g_ascii_strdown (name, len);
   g_mutex_lock (&graph->lock);
-  e = _graft_strmap_lookup (&graph->names, key, _graft_str_hash (key, len));
-  if (e != NULL && e->value != NULL && strcmp (((GraftNode *) e->value)->name, name) == 0)
-    node = e->value;
+  node = _graft_graph_find_op_locked (graph, name);
   g_mutex_unlock (&graph->lock);
-  return node ? &node->outputs[0] : NULL;
+  return node ? &_graft_node_outputs (node)[0] : NULL;
+}
+
+/* Ops by exact name. The index is built on first use and caught up on
+ * every later one, so that building ops never pays for it. Caller holds
+ * graph->lock. */
+GraftNode *
+_graft_graph_find_op_locked (GraftGraph *graph,
+                             const char *name)
+{
+  if (graph->op_index == NULL)
+    graph->op_index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (; graph->n_indexed < graph->nodes->len; graph->n_indexed++)
+    {
+      GraftNode *node = g_ptr_array_index (graph->nodes, graph->n_indexed);
+      g_hash_table_insert (graph->op_index, (gpointer) node->name, node);
+    }
+  return g_hash_table_lookup (graph->op_index, name);
 }
 
 /**
@@ -223,7 +234,7 @@ graft_graph_get_operation_by_id (GraftGraph *graph,
   if (id >= 1 && id <= graph->nodes->len)
     node = g_ptr_array_index (graph->nodes, id - 1);
   g_mutex_unlock (&graph->lock);
-  return node ? &node->outputs[0] : NULL;
+  return node ? &_graft_node_outputs (node)[0] : NULL;
 }
 
 /**
@@ -282,7 +293,7 @@ graft_graph_get_output (GraftGraph  *graph,
                    name, op_name, op->node->n_outputs);
       return NULL;
     }
-  return &op->node->outputs[index];
+  return &_graft_node_outputs (op->node)[index];
 }
 
 /**
@@ -368,6 +379,53 @@ graft_graph_get_seed (GraftGraph *graph,
     *seed = graph->seed;
   g_mutex_unlock (&graph->lock);
   return has;
+}
+
+#define SEED_MODULUS G_GINT64_CONSTANT (2147483647)
+
+static gint64
+seed_mod (gint64 s)
+{
+  /* Python's %, which is never negative for a positive modulus. */
+  return ((s % SEED_MODULUS) + SEED_MODULUS) % SEED_MODULUS;
+}
+
+/* random_seed.get_seed(op_seed) of TensorFlow 1.x: the seed pair a random
+ * op made now gets. Without an op seed, the graph's last op id stands in,
+ * so a graph built the same way gets the same seeds. */
+void
+_graft_graph_get_seeds (GraftGraph *graph,
+                        gboolean    has_op_seed,
+                        gint64      op_seed,
+                        gint64     *seed,
+                        gint64     *seed2)
+{
+  gint64 graph_seed = 0;
+  gboolean has_graph = graft_graph_get_seed (graph, &graph_seed);
+
+  if (has_graph && !has_op_seed)
+    {
+      *seed = seed_mod (graph_seed);
+      *seed2 = seed_mod (graft_graph_get_last_op_id (graph));
+    }
+  else if (has_graph)
+    {
+      *seed = seed_mod (graph_seed);
+      *seed2 = seed_mod (op_seed);
+    }
+  else if (has_op_seed)
+    {
+      *seed = 87654321;
+      *seed2 = seed_mod (op_seed);
+    }
+  else
+    {
+      *seed = *seed2 = 0;
+      return;
+    }
+  /* An explicit (0, 0) must not read as "nondeterministic". */
+  if (*seed == 0 && *seed2 == 0)
+    *seed2 = SEED_MODULUS;
 }
 
 /* ---- collections ---- */

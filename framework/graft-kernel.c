@@ -89,7 +89,7 @@ graft_kernel_set_error (GraftKernel *kernel,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  kernel->error = g_error_new_literal (GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT, message);
+  kernel->error = g_error_new_literal (GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_KERNEL, message);
 }
 
 /**
@@ -104,3 +104,180 @@ graft_kernel_has_error (GraftKernel *kernel)
   g_return_val_if_fail (kernel != NULL, TRUE);
   return kernel->error != NULL;
 }
+
+/* Invoking a kernel: one libffi call with the arguments in signature order.
+ * The cif was prepared once, at registration; here only the argument
+ * pointer array is filled. Values are passed from where they already live
+ * (the node's attribute slots, the tensor pointer arrays), so nothing is
+ * copied. */
+static gboolean
+invoke_ffi (GraftKernel          *kernel,
+            const GraftAttrValue *attrs,
+            GraftTensor         **inputs,
+            GraftTensor         **outputs)
+{
+  const GraftOpDef *def = kernel->def;
+  void **argv = g_newa (void *, def->arity + 1);
+  guint n = 0;
+
+  argv[n++] = &kernel;
+  for (guint p = 0; p < def->n_params; p++)
+    {
+      const GraftParam *param = &def->params[p];
+
+      if (param->kind == GRAFT_PARAM_INPUT)
+        {
+          argv[n++] = &inputs[param->index];
+          continue;
+        }
+      switch (def->attrs[param->index].kind)
+        {
+        case GRAFT_ATTR_INT_LIST:
+        case GRAFT_ATTR_FLOAT_LIST:
+          argv[n++] = (void *) &attrs[param->index].list.v;
+          argv[n++] = (void *) &attrs[param->index].list.n;
+          break;
+        default:
+          /* Every other kind is one scalar or pointer at the start of the
+           * union, whose size the cif knows. */
+          argv[n++] = (void *) &attrs[param->index];
+          break;
+        }
+    }
+  for (guint o = 0; o < def->n_outputs; o++)
+    argv[n++] = &outputs[o];
+  g_assert (n == def->arity);
+
+  ffi_call ((ffi_cif *) &def->cif, FFI_FN (def->kernel), NULL, argv);
+  return TRUE;
+}
+
+static void
+attr_to_value (const GraftAttrDef   *ad,
+               const GraftAttrValue *v,
+               GValue               *value)
+{
+  switch (ad->kind)
+    {
+    case GRAFT_ATTR_BOOL: g_value_init (value, G_TYPE_BOOLEAN); g_value_set_boolean (value, v->b); break;
+    case GRAFT_ATTR_INT: g_value_init (value, G_TYPE_INT64); g_value_set_int64 (value, v->i); break;
+    case GRAFT_ATTR_FLOAT: g_value_init (value, G_TYPE_DOUBLE); g_value_set_double (value, v->f); break;
+    case GRAFT_ATTR_STRING: g_value_init (value, G_TYPE_STRING); g_value_set_string (value, v->s); break;
+    case GRAFT_ATTR_TYPE: g_value_init (value, GRAFT_TYPE_DTYPE); g_value_set_enum (value, v->type); break;
+    case GRAFT_ATTR_SHAPE: g_value_init (value, GRAFT_TYPE_SHAPE); g_value_set_boxed (value, v->shape); break;
+    case GRAFT_ATTR_TENSOR: g_value_init (value, GRAFT_TYPE_TENSOR); g_value_set_boxed (value, v->tensor); break;
+    case GRAFT_ATTR_INT_LIST:
+      g_value_init (value, G_TYPE_VARIANT);
+      g_value_set_variant (value, g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, v->list.v, v->list.n, sizeof (gint64)));
+      break;
+    case GRAFT_ATTR_FLOAT_LIST:
+      g_value_init (value, G_TYPE_VARIANT);
+      g_value_set_variant (value, g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, v->list.v, v->list.n, sizeof (double)));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* A closure kernel (from a binding) is called with the kernel context, the
+ * inputs and the attributes, in signature order, and returns its one
+ * output as a new tensor, which is copied into the output Graft allocated
+ * after its dtype and shape are checked. */
+static gboolean
+invoke_closure (GraftKernel          *kernel,
+                const GraftAttrValue *attrs,
+                GraftTensor         **inputs,
+                GraftTensor         **outputs)
+{
+  const GraftOpDef *def = kernel->def;
+  GValue *params = g_newa (GValue, def->n_params + 1);
+  GValue ret = G_VALUE_INIT;
+  GraftTensor *result;
+
+  memset (params, 0, sizeof (GValue) * (def->n_params + 1));
+  g_value_init (&params[0], GRAFT_TYPE_KERNEL);
+  g_value_set_boxed (&params[0], kernel);
+  for (guint p = 0; p < def->n_params; p++)
+    {
+      const GraftParam *param = &def->params[p];
+
+      if (param->kind == GRAFT_PARAM_INPUT)
+        {
+          g_value_init (&params[p + 1], GRAFT_TYPE_TENSOR);
+          g_value_set_boxed (&params[p + 1], inputs[param->index]);
+        }
+      else
+        attr_to_value (&def->attrs[param->index], &attrs[param->index], &params[p + 1]);
+    }
+  g_value_init (&ret, GRAFT_TYPE_TENSOR);
+  g_closure_invoke (def->closure, &ret, def->n_params + 1, params, NULL);
+  for (guint p = 0; p <= def->n_params; p++)
+    g_value_unset (&params[p]);
+
+  result = g_value_get_boxed (&ret);
+  if (kernel->error == NULL)
+    {
+      GraftTensor *out = outputs[0];
+
+      if (result == NULL)
+        graft_kernel_set_error (kernel, "the kernel returned no tensor");
+      else if (result->dtype != out->dtype || !graft_shape_equal (result->shape, out->shape))
+        {
+          g_autofree char *want = graft_shape_to_string (out->shape);
+          g_autofree char *got = graft_shape_to_string (result->shape);
+          graft_kernel_set_error (kernel, "the kernel returned a %s tensor of shape %s, but %s of shape %s "
+                                  "was expected", graft_dtype_get_name (result->dtype), got,
+                                  graft_dtype_get_name (out->dtype), want);
+        }
+      else
+        memcpy (out->data, result->data, out->n_bytes);
+    }
+  g_value_unset (&ret);
+  return TRUE;
+}
+
+gboolean
+_graft_kernel_invoke (GraftKernel          *kernel,
+                      const GraftAttrValue *attrs,
+                      GraftTensor         **inputs,
+                      GraftTensor         **outputs,
+                      GError              **error)
+{
+  const GraftOpDef *def = kernel->def;
+
+  if (def->closure != NULL)
+    invoke_closure (kernel, attrs, inputs, outputs);
+  else if (def->kernel != NULL)
+    invoke_ffi (kernel, attrs, inputs, outputs);
+  else
+    graft_kernel_set_error (kernel, "%s has no kernel", def->name);
+
+  if (kernel->error != NULL)
+    {
+      g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_KERNEL, "%s op '%s': %s",
+                   def->name, kernel->op_name ? kernel->op_name : "?", kernel->error->message);
+      g_clear_error (&kernel->error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * GraftKernel:
+ *
+ * The context a kernel runs in: the op's name, its seed pair, and the
+ * place to report failure. It is only valid during the kernel call; a
+ * binding must not keep it.
+ */
+static gpointer
+kernel_copy (gpointer k)
+{
+  return k;
+}
+
+static void
+kernel_free (gpointer k)
+{
+}
+
+G_DEFINE_BOXED_TYPE (GraftKernel, graft_kernel, kernel_copy, kernel_free)

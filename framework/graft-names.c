@@ -2,8 +2,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <stdio.h>
-
 #include "graft-private.h"
 
 /* TensorFlow 1.x's regexes, as character classes:
@@ -32,9 +30,69 @@ _graft_valid_op_name (const char *name)
   return _graft_valid_scope_name (name + 1);
 }
 
+/* Writes "_N" and a NUL; returns the length without the NUL. snprintf
+ * would cost as much as the rest of naming an op. */
+static gsize
+append_suffix (char   *out,
+               guint32 n)
+{
+  char digits[12];
+  gsize len = 0, k = 0;
+
+  do
+    digits[k++] = (char) ('0' + n % 10);
+  while ((n /= 10) != 0);
+  out[len++] = '_';
+  while (k > 0)
+    out[len++] = digits[--k];
+  out[len] = '\0';
+  return len;
+}
+
+/* TensorFlow's names_in_use, stored compactly.
+ *
+ * Uniquing "add" for the k-th time yields "add_k" and marks it used. Most
+ * graphs make thousands of such names, so they are not stored: a name
+ * "base_j" counts as used with count 1 when 1 <= j < count(base). That is
+ * exactly TensorFlow's state, because every time count(base) grows from j
+ * to j + 1, "base_j" becomes used (it is generated, or it already was).
+ * Only names outside that rule are stored: bases, names asked for
+ * explicitly, suffixes generated past a taken one, and names whose count
+ * grows beyond 1. The table stays small and hot in the cache. Keys are
+ * case-folded (TensorFlow >= 1.9). Caller holds graph->lock. */
+static guint32
+names_count (GraftGraph        *graph,
+             const char        *key,
+             gsize              len,
+             guint32            hash,
+             GraftStrMapEntry **stored)
+{
+  GraftStrMapEntry *e = _graft_strmap_lookup_n (&graph->names, key, len, hash);
+  gsize p = len;
+  guint64 j = 0;
+  guint32 base_count;
+
+  if (stored != NULL)
+    *stored = e;
+  if (e != NULL)
+    return e->count;
+
+  /* "base_j" with j written as TensorFlow's "%d" writes it. */
+  while (p > 0 && g_ascii_isdigit (key[p - 1]))
+    p--;
+  if (p == len || p < 2 || key[p - 1] != '_' || key[p] == '0' || len - p > 9)
+    return 0;
+  for (gsize k = p; k < len; k++)
+    j = j * 10 + (guint64) (key[k] - '0');
+  base_count = names_count (graph, key, p - 1, _graft_str_hash (key, p - 1), NULL);
+  return j < base_count ? 1 : 0;
+}
+
 /* The core of Graph.unique_name. `buf` holds the full name (name stack
- * already prepended) and receives the result. Returns the map entry of the
- * resulting key when marking, else NULL. Caller holds graph->lock. */
+ * already prepended) and receives the result. Returns the stored entry of
+ * the result when there is one (an op may be attached to it), NULL when the
+ * result is only implicitly marked or when previewing. Caller holds
+ * graph->lock. */
 GraftStrMapEntry *
 _graft_names_unique_locked (GraftGraph *graph,
                             GString    *buf,
@@ -43,49 +101,77 @@ _graft_names_unique_locked (GraftGraph *graph,
   char stack_key[256];
   char *key = buf->len < sizeof stack_key - 24 ? stack_key : g_malloc (buf->len + 24);
   gsize base_len = buf->len;
-  GraftStrMapEntry *e;
-  guint32 i, hash;
+  GraftStrMapEntry *e, *result = NULL;
+  guint32 i, first, hash;
 
-  /* Collisions are checked case-insensitively (TensorFlow ≥ 1.9) while
-   * the result keeps the caller's capitalisation. */
   for (gsize k = 0; k < base_len; k++)
     key[k] = g_ascii_tolower (buf->str[k]);
   key[base_len] = '\0';
 
   hash = _graft_str_hash (key, base_len);
-  e = _graft_strmap_lookup (&graph->names, key, hash);
-  i = e ? e->count : 0;
-  if (mark_as_used)
-    {
-      if (e == NULL)
-        e = _graft_strmap_insert (&graph->names, _graft_arena_strndup (&graph->arena, key, base_len), hash);
-      e->count = i + 1;
-    }
+  first = i = names_count (graph, key, base_len, hash, &e);
+  result = e;
   if (i > 0)
     {
+      GraftStrMapEntry *taken;
       gsize len;
 
       /* Skip suffixes that are taken, by earlier uniquing or because the
-       * caller asked for "name_1" itself. */
+       * caller asked for "name_1" itself. A stored entry with a zero count
+       * holds an op made under an absolute name, which TensorFlow never
+       * marks: such a name is not in use, and an op asking for it gets the
+       * duplicate-name error TensorFlow raises. The base's count is raised
+       * only afterwards, so that the implicit rule does not yet cover the
+       * candidates. */
       do
         {
-          len = base_len + (gsize) snprintf (key + base_len, 24, "_%u", i);
-          hash = _graft_str_hash (key, len);
+          len = base_len + append_suffix (key + base_len, i);
           i++;
+          /* Candidates are base_k with k >= count(base), which the
+           * implicit rule never covers: only stored names can be taken. */
+          taken = _graft_strmap_lookup_n (&graph->names, key, len, _graft_str_hash (key, len));
         }
-      while (_graft_strmap_lookup (&graph->names, key, hash) != NULL);
+      while (taken != NULL && taken->count > 0);
 
-      g_string_append (buf, key + base_len);
-      e = NULL;
+      _graft_gstring_append (buf, key + base_len, len - base_len);
+      result = taken;
       if (mark_as_used)
         {
-          e = _graft_strmap_insert (&graph->names, _graft_arena_strndup (&graph->arena, key, len), hash);
-          e->count = 1;
+          /* Without a skip the new name is base_first, which the implicit
+           * rule covers once count(base) is first + 1; after a skip it is
+           * stored. */
+          if (taken == NULL && i - 1 != first)
+            result = taken = _graft_strmap_insert (&graph->names, _graft_arena_strndup (&graph->arena, key, len),
+                                                   _graft_str_hash (key, len));
+          if (taken != NULL)
+            taken->count = 1;
         }
     }
+  if (mark_as_used)
+    {
+      /* `e` may have moved if an insert above grew the table. */
+      key[base_len] = '\0';
+      e = _graft_strmap_lookup_n (&graph->names, key, base_len, hash);
+      if (e == NULL)
+        e = _graft_strmap_insert (&graph->names, _graft_arena_strndup (&graph->arena, key, base_len), hash);
+      e->count = first + 1;
+      if (first == 0)
+        result = e;
+    }
+  if (!mark_as_used)
+    result = NULL;
   if (key != stack_key)
     g_free (key);
-  return e;
+  return result;
+}
+
+/* Whether a case-folded name is in use, as TensorFlow's `in` test. */
+gboolean
+_graft_names_in_use_locked (GraftGraph *graph,
+                            const char *key,
+                            gsize       len)
+{
+  return names_count (graph, key, len, _graft_str_hash (key, len), NULL) > 0;
 }
 
 static void

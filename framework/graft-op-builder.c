@@ -166,6 +166,70 @@ store_attr_locked (GraftGraph           *graph,
     }
 }
 
+/* Takes an op's name before anything else, as TensorFlow's name_scope
+ * does, so that it stays taken even if the op is then refused. A name
+ * ending in '/' is used as is (absolute), anything else is made unique
+ * under the thread's name scope. `buf` receives the name; the entry to
+ * attach the op to is returned (NULL when the name needs none), and
+ * `existing` is set when an op has that name already. Caller holds
+ * graph->lock. */
+static GraftStrMapEntry *
+take_op_name_locked (GraftGraph       *graph,
+                     GraftThreadState *ts,
+                     const char       *name,
+                     GString          *buf,
+                     GraftNode       **existing)
+{
+  gsize len = strlen (name);
+  GraftStrMapEntry *entry;
+
+  *existing = NULL;
+  _graft_gstring_clear (buf);
+  if (name[len - 1] != '/')
+    {
+      if (ts->name_stack->len > 0)
+        {
+          _graft_gstring_append (buf, ts->name_stack->str, ts->name_stack->len);
+          _graft_gstring_append (buf, "/", 1);
+        }
+      _graft_gstring_append (buf, name, len);
+      return _graft_names_unique_locked (graph, buf, TRUE);
+    }
+
+  _graft_gstring_append (buf, name, len - 1);
+  {
+    char *key = g_ascii_strdown (buf->str, buf->len);
+    guint32 hash = _graft_str_hash (key, buf->len);
+
+    entry = _graft_strmap_lookup (&graph->names, key, hash);
+    /* A name in use without a stored op may still be an op's generated
+     * name: the op index knows. */
+    if ((entry == NULL || entry->value == NULL) && _graft_names_in_use_locked (graph, key, buf->len) &&
+        (*existing = _graft_graph_find_op_locked (graph, buf->str)) != NULL)
+      entry = NULL;
+    else if (entry == NULL)
+      entry = _graft_strmap_insert (&graph->names, _graft_arena_strndup (&graph->arena, key, buf->len), hash);
+    g_free (key);
+  }
+  return entry;
+}
+
+/* For ops refused before they reach the graph (an unknown type, a bad
+ * attribute): their name is taken all the same. */
+void
+_graft_graph_reserve_op_name (GraftGraph *graph,
+                              const char *name)
+{
+  GraftThreadState *ts = _graft_graph_thread_state (graph);
+  GraftNode *existing;
+
+  if (name == NULL || *name == '\0' || name[strlen (name) - 1] == '/')
+    return;
+  g_mutex_lock (&graph->lock);
+  take_op_name_locked (graph, ts, name, ts->scratch, &existing);
+  g_mutex_unlock (&graph->lock);
+}
+
 GraftOutput *
 _graft_graph_create_op (GraftGraph           *graph,
                         GraftThreadState     *ts,
@@ -189,55 +253,38 @@ _graft_graph_create_op (GraftGraph           *graph,
   gint *in_ranks = g_newa (gint, n_inputs + 1);
   const gint64 **in_dims = g_newa (const gint64 *, n_inputs + 1);
   const GraftTensor **in_values = g_newa (const GraftTensor *, n_inputs + 1);
+  /* The thread's scratch buffer: no allocation for the name. */
+  GString *buf = ts->scratch;
   GraftShapeContext ctx;
   GraftStrMapEntry *entry;
-  GraftNode *node;
-  GString *buf;
+  GraftNode *node = NULL, *existing;
   gsize size, n_dims_total = 0;
+  gboolean share_name;
   guint8 *p;
-  gboolean ok = FALSE;
 
   if (name == NULL || *name == '\0')
     name = def->default_name;
 
-  /* The name is taken first, as TensorFlow's name_scope does: it stays
-   * taken even if the op is then refused. */
-  buf = ts->name_stack->len + strlen (name) < 200 ? g_string_sized_new (256) : g_string_new (NULL);
   g_mutex_lock (&graph->lock);
-  if (name[strlen (name) - 1] == '/')
-    {
-      char *key;
+  entry = take_op_name_locked (graph, ts, name, buf, &existing);
+  if (existing == NULL && entry != NULL)
+    existing = entry->value;
 
-      g_string_append_len (buf, name, strlen (name) - 1);
-      key = g_ascii_strdown (buf->str, buf->len);
-      entry = _graft_strmap_lookup (&graph->names, key, _graft_str_hash (key, buf->len));
-      if (entry == NULL)
-        entry = _graft_strmap_insert (&graph->names, _graft_arena_strndup (&graph->arena, key, buf->len),
-                                      _graft_str_hash (key, buf->len));
-      g_free (key);
-    }
-  else
-    {
-      if (ts->name_stack->len > 0)
-        {
-          g_string_append_len (buf, ts->name_stack->str, ts->name_stack->len);
-          g_string_append_c (buf, '/');
-        }
-      g_string_append (buf, name);
-      entry = _graft_names_unique_locked (graph, buf, TRUE);
-    }
-
-  if (!_graft_valid_op_name (buf->str))
+  /* The name scope was validated when it was entered, so only the part
+   * given here needs checking (the generated suffix is valid); an
+   * absolute name is checked whole. */
+  if (name[strlen (name) - 1] == '/' || ts->name_stack->len == 0
+      ? !_graft_valid_op_name (buf->str) : !_graft_valid_scope_name (name))
     {
       g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_NAME,
                    "'%s' is not a valid node name", buf->str);
       goto out;
     }
-  if (entry->value != NULL)
+  if (existing != NULL)
     {
       g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DUPLICATE_NAME,
                    "Duplicate node name in graph: '%s' (already used by a %s op)",
-                   buf->str, ((GraftNode *) entry->value)->def->name);
+                   buf->str, existing->def->name);
       goto out;
     }
   if (n_inputs != def->n_inputs)
@@ -270,8 +317,8 @@ _graft_graph_create_op (GraftGraph           *graph,
       in_dims[i] = in->dims;
       /* Constant inputs give shape functions their values (Reshape, Fill). */
       in_values[i] = NULL;
-      if (strcmp (in->node->def->name, "Const") == 0)
-        in_values[i] = in->node->attrs[_graft_op_def_find_attr (in->node->def, "value")].tensor;
+      if (in->node->def->value_attr >= 0)
+        in_values[i] = _graft_node_attrs (in->node)[in->node->def->value_attr].tensor;
     }
 
   for (guint a = 0; a < n_attrs; a++)
@@ -314,39 +361,36 @@ _graft_graph_create_op (GraftGraph           *graph,
     }
 
   /* One arena block: node, output records (at least one, the op's handle),
-   * inputs, attribute values, then all output dims. */
+   * inputs, attribute values, control inputs, output dims, and the name
+   * unless the names table already holds it (an all-lowercase name is its
+   * own key). */
+  share_name = entry != NULL && strcmp (entry->key, buf->str) == 0;
   for (guint o = 0; o < n_out; o++)
     n_dims_total += out_ranks[o] > 0 ? (gsize) out_ranks[o] : 0;
   size = sizeof (GraftNode) + sizeof (GraftOutput) * MAX (n_out, 1) + sizeof (GraftOutput *) * n_inputs +
          sizeof (GraftAttrValue) * n_attrs + sizeof (GraftNode *) * n_controls +
-         sizeof (gint64) * n_dims_total + buf->len + 1;
+         sizeof (gint64) * n_dims_total + (share_name ? 0 : buf->len + 1);
   p = _graft_arena_alloc (&graph->arena, size);
   node = (GraftNode *) p;
-  p += sizeof (GraftNode);
-  node->outputs = (GraftOutput *) p;
-  p += sizeof (GraftOutput) * MAX (n_out, 1);
-  node->inputs = (GraftOutput **) p;
-  p += sizeof (GraftOutput *) * n_inputs;
-  node->attrs = (GraftAttrValue *) p;
-  p += sizeof (GraftAttrValue) * n_attrs;
-  node->control_inputs = n_controls ? (GraftNode **) p : NULL;
-  p += sizeof (GraftNode *) * n_controls;
-
   node->graph = graph;
   node->def = def;
   node->n_inputs = n_inputs;
   node->n_outputs = n_out;
   node->n_control_inputs = n_controls;
+  node->flags = 0;
+  p = (guint8 *) (_graft_node_attrs (node) + n_attrs);
+  node->control_inputs = n_controls ? (GraftNode **) p : NULL;
+  p += sizeof (GraftNode *) * n_controls;
+
   for (guint i = 0; i < n_controls; i++)
     node->control_inputs[i] = controls[i]->node;
-  node->flags = 0;
   for (guint i = 0; i < n_inputs; i++)
-    node->inputs[i] = inputs[i];
+    _graft_node_inputs (node)[i] = inputs[i];
   for (guint a = 0; a < n_attrs; a++)
-    store_attr_locked (graph, def->attrs[a].kind, &node->attrs[a], &vals[a]);
+    store_attr_locked (graph, def->attrs[a].kind, &_graft_node_attrs (node)[a], &vals[a]);
   for (guint o = 0; o < MAX (n_out, 1); o++)
     {
-      GraftOutput *out = &node->outputs[o];
+      GraftOutput *out = &_graft_node_outputs (node)[o];
 
       out->node = node;
       out->index = o;
@@ -365,19 +409,23 @@ _graft_graph_create_op (GraftGraph           *graph,
           p += sizeof (gint64) * out_ranks[o];
         }
     }
-  memcpy (p, buf->str, buf->len + 1);
-  node->name = (const char *) p;
+  if (share_name)
+    node->name = entry->key;
+  else
+    {
+      memcpy (p, buf->str, buf->len + 1);
+      node->name = (const char *) p;
+    }
 
-  entry->value = node;
+  if (entry != NULL)
+    entry->value = node;
   g_ptr_array_add (graph->nodes, node);
   node->id = graph->nodes->len;
   graph->version++;
-  ok = TRUE;
 
 out:
   g_mutex_unlock (&graph->lock);
-  g_string_free (buf, TRUE);
-  return ok ? &node->outputs[0] : NULL;
+  return node ? &_graft_node_outputs (node)[0] : NULL;
 }
 
 /* Converts a GVariant into an owned attribute value of `kind`. Bindings
@@ -516,6 +564,8 @@ struct _GraftOpBuilder {
   char *name;
   GError *error;                /* the first mistake, reported by finish */
   GPtrArray *controls;
+  gboolean has_seed;
+  gint64 seed;
   GraftOutput **inputs;
   guint n_inputs;
   guint inputs_cap;
@@ -550,8 +600,19 @@ clear_attr_values (GraftOpBuilder *b)
 }
 
 /* One builder per thread is recycled: op-heavy code (graph building
- * benchmarks, model code) makes and frees builders back to back. */
+ * benchmarks, model code) makes and frees builders back to back. The spare
+ * sits in a thread-local variable (a GPrivate costs a call per access); a
+ * GPrivate set once per thread frees it when the thread exits. */
 static _Thread_local GraftOpBuilder *spare_builder;
+static _Thread_local gboolean spare_registered;
+
+static void
+spare_release (gpointer data)
+{
+  g_clear_pointer (&spare_builder, g_free);
+}
+
+static GPrivate spare_owner = G_PRIVATE_INIT (spare_release);
 
 /**
  * graft_op_builder_new:
@@ -588,6 +649,7 @@ graft_op_builder_new (GraftGraph *graph,
   b->inputs = b->inputs_inline;
   b->inputs_cap = INLINE_INPUTS;
   b->n_inputs = 0;
+  b->has_seed = FALSE;
   if (b->def == NULL)
     {
       b->op_type = g_strdup (op_type);
@@ -636,10 +698,17 @@ graft_op_builder_free (GraftOpBuilder *builder)
   builder->def = NULL;
   builder->attrs = NULL;
   builder->attrs_set = NULL;
-  if (spare_builder == NULL)
-    spare_builder = builder;
-  else
-    g_free (builder);
+  if (spare_builder != NULL)
+    {
+      g_free (builder);
+      return;
+    }
+  spare_builder = builder;
+  if (!spare_registered)
+    {
+      spare_registered = TRUE;
+      g_private_set (&spare_owner, GINT_TO_POINTER (1));
+    }
 }
 
 /**
@@ -944,6 +1013,39 @@ graft_op_builder_set_attr_variant (GraftOpBuilder *builder,
   builder->attrs_set[a] = TRUE;
 }
 
+/* Marks the name a refused op would have had. TensorFlow's create_op calls
+ * unique_name before it looks at the type, the inputs or the attributes, so
+ * the name stays taken whatever went wrong; _graft_graph_create_op does the
+ * same for the errors it finds, this covers the ones the builder found
+ * first. Absolute names (trailing '/') are never marked. */
+static void
+reserve_name (GraftOpBuilder *b)
+{
+  const char *name = b->name;
+
+  if (name == NULL || *name == '\0')
+    name = b->def ? b->def->default_name : b->op_type;
+  _graft_graph_reserve_op_name (b->graph, name);
+}
+
+/**
+ * graft_op_builder_set_seed:
+ * @builder: a #GraftOpBuilder
+ * @seed: the op-level seed
+ *
+ * Sets the op seed of a random op (TensorFlow's `seed=` argument). With or
+ * without it, a random op gets its seed pair by TensorFlow's rules from the
+ * graph seed (graft_graph_set_seed()) when it is built.
+ */
+void
+graft_op_builder_set_seed (GraftOpBuilder *builder,
+                           gint64          seed)
+{
+  g_return_if_fail (builder != NULL);
+  builder->has_seed = TRUE;
+  builder->seed = seed;
+}
+
 /**
  * graft_op_builder_finish:
  * @builder: a #GraftOpBuilder
@@ -969,17 +1071,28 @@ graft_op_builder_finish (GraftOpBuilder *builder,
 
   if (builder->error != NULL)
     {
+      reserve_name (builder);
       g_propagate_error (error, g_steal_pointer (&builder->error));
       return NULL;
     }
   for (guint i = 0; builder->controls != NULL && i < builder->controls->len; i++)
     if (((GraftOutput *) g_ptr_array_index (builder->controls, i))->node->graph != builder->graph)
       {
+        reserve_name (builder);
         g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
                      "%s op: control input %s belongs to another graph", builder->def->name,
                      ((GraftOutput *) g_ptr_array_index (builder->controls, i))->node->name);
         return NULL;
       }
+  if (builder->def->seed_attr >= 0)
+    {
+      gint s = builder->def->seed_attr;
+      gint s2 = builder->def->seed2_attr;
+
+      _graft_graph_get_seeds (builder->graph, builder->has_seed, builder->seed,
+                              &builder->attrs[s].i, &builder->attrs[s2].i);
+      builder->attrs_set[s] = builder->attrs_set[s2] = TRUE;
+    }
   op = _graft_graph_create_op (builder->graph, _graft_graph_thread_state (builder->graph), builder->def,
                                builder->name, builder->inputs, builder->n_inputs, builder->attrs,
                                builder->attrs_set,

@@ -71,6 +71,9 @@ void            graft_op_builder_set_attr_variant (GraftOpBuilder   *builder,
                                                    const char       *name,
                                                    GVariant         *value);
 GRAFT_AVAILABLE_IN_ALL
+void            graft_op_builder_set_seed        (GraftOpBuilder    *builder,
+                                                  gint64             seed);
+GRAFT_AVAILABLE_IN_ALL
 GraftOutput    *graft_op_builder_finish          (GraftOpBuilder    *builder,
                                                   GError           **error);
 

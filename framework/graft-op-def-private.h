@@ -63,6 +63,11 @@ struct _GraftOpDef {
 
   GraftShapeFunc shape_fn;
 
+  /* Indices of `_seed`, `_seed2` and, for Const, `value`; -1 if absent. */
+  gint seed_attr;
+  gint seed2_attr;
+  gint value_attr;
+
   /* The kernel: a plain C function called through libffi with a cif
    * prepared once here, or a GClosure registered by a binding. */
   GCallback kernel;

@@ -143,6 +143,44 @@ graft_op_def_get_input_name (const GraftOpDef *def,
 }
 
 /**
+ * graft_op_def_get_input_dtype:
+ * @def: a #GraftOpDef
+ * @index: an input index below graft_op_def_get_num_inputs()
+ *
+ * Returns: the dtype the signature fixes for input @index (`x: float32`),
+ *   or %GRAFT_DTYPE_INVALID when a type attribute gives it (`x: T`, see
+ *   graft_op_def_get_input_type_attr())
+ */
+GraftDType
+graft_op_def_get_input_dtype (const GraftOpDef *def,
+                              guint             index)
+{
+  g_return_val_if_fail (def != NULL, GRAFT_DTYPE_INVALID);
+  g_return_val_if_fail (index < def->n_inputs, GRAFT_DTYPE_INVALID);
+  return def->inputs[index].dtype;
+}
+
+/**
+ * graft_op_def_get_input_type_attr:
+ * @def: a #GraftOpDef
+ * @index: an input index below graft_op_def_get_num_inputs()
+ *
+ * Tools and bindings use it to show `x: T` with what `T` allows.
+ *
+ * Returns: the index of the `type` attribute (a type variable such as `T`,
+ *   or an explicit `dtype: type` parameter) that gives the dtype of input
+ *   @index, or -1 when the signature fixes the dtype
+ */
+gint
+graft_op_def_get_input_type_attr (const GraftOpDef *def,
+                                  guint             index)
+{
+  g_return_val_if_fail (def != NULL, -1);
+  g_return_val_if_fail (index < def->n_inputs, -1);
+  return def->inputs[index].type_attr;
+}
+
+/**
  * graft_op_def_get_num_outputs:
  * @def: a #GraftOpDef
  *
@@ -169,6 +207,40 @@ graft_op_def_get_output_name (const GraftOpDef *def,
   g_return_val_if_fail (def != NULL, NULL);
   g_return_val_if_fail (index < def->n_outputs, NULL);
   return def->outputs[index].name;
+}
+
+/**
+ * graft_op_def_get_output_dtype:
+ * @def: a #GraftOpDef
+ * @index: an output index below graft_op_def_get_num_outputs()
+ *
+ * Returns: the dtype the signature fixes for output @index, or
+ *   %GRAFT_DTYPE_INVALID when a type attribute gives it
+ */
+GraftDType
+graft_op_def_get_output_dtype (const GraftOpDef *def,
+                               guint             index)
+{
+  g_return_val_if_fail (def != NULL, GRAFT_DTYPE_INVALID);
+  g_return_val_if_fail (index < def->n_outputs, GRAFT_DTYPE_INVALID);
+  return def->outputs[index].dtype;
+}
+
+/**
+ * graft_op_def_get_output_type_attr:
+ * @def: a #GraftOpDef
+ * @index: an output index below graft_op_def_get_num_outputs()
+ *
+ * Returns: the index of the `type` attribute that gives the dtype of
+ *   output @index, or -1 when the signature fixes the dtype
+ */
+gint
+graft_op_def_get_output_type_attr (const GraftOpDef *def,
+                                   guint             index)
+{
+  g_return_val_if_fail (def != NULL, -1);
+  g_return_val_if_fail (index < def->n_outputs, -1);
+  return def->outputs[index].type_attr;
 }
 
 /**

@@ -75,10 +75,22 @@ GRAFT_AVAILABLE_IN_ALL
 const char  *graft_op_def_get_input_name    (const GraftOpDef *def,
                                              guint             index);
 GRAFT_AVAILABLE_IN_ALL
+GraftDType   graft_op_def_get_input_dtype   (const GraftOpDef *def,
+                                             guint             index);
+GRAFT_AVAILABLE_IN_ALL
+gint         graft_op_def_get_input_type_attr (const GraftOpDef *def,
+                                               guint             index);
+GRAFT_AVAILABLE_IN_ALL
 guint        graft_op_def_get_num_outputs   (const GraftOpDef *def);
 GRAFT_AVAILABLE_IN_ALL
 const char  *graft_op_def_get_output_name   (const GraftOpDef *def,
                                              guint             index);
+GRAFT_AVAILABLE_IN_ALL
+GraftDType   graft_op_def_get_output_dtype  (const GraftOpDef *def,
+                                             guint             index);
+GRAFT_AVAILABLE_IN_ALL
+gint         graft_op_def_get_output_type_attr (const GraftOpDef *def,
+                                                guint             index);
 GRAFT_AVAILABLE_IN_ALL
 guint        graft_op_def_get_num_attrs     (const GraftOpDef *def);
 GRAFT_AVAILABLE_IN_ALL

@@ -198,7 +198,7 @@ graft_output_get_sibling (const GraftOutput *output,
   g_return_val_if_fail (output != NULL, NULL);
   if (index >= output->node->n_outputs)
     return NULL;
-  return &output->node->outputs[index];
+  return &_graft_node_outputs (output->node)[index];
 }
 
 /**
@@ -229,7 +229,7 @@ graft_output_get_op_input (const GraftOutput *output,
   g_return_val_if_fail (output != NULL, NULL);
   if (index >= output->node->n_inputs)
     return NULL;
-  return output->node->inputs[index];
+  return _graft_node_inputs (output->node)[index];
 }
 
 /**
@@ -260,7 +260,7 @@ graft_output_get_control_input (const GraftOutput *output,
   g_return_val_if_fail (output != NULL, NULL);
   if (index >= output->node->n_control_inputs)
     return NULL;
-  return &output->node->control_inputs[index]->outputs[0];
+  return &_graft_node_outputs (output->node->control_inputs[index])[0];
 }
 
 /**
@@ -290,7 +290,7 @@ graft_output_get_attr (const GraftOutput *output,
   a = _graft_op_def_find_attr (node->def, name);
   if (a < 0)
     return NULL;
-  v = &node->attrs[a];
+  v = &_graft_node_attrs (node)[a];
   switch (node->def->attrs[a].kind)
     {
     case GRAFT_ATTR_BOOL:

@@ -94,6 +94,23 @@ descriptor_symbol (const char *filename)
   return g_strdup_printf ("graft_plugin_%s_desc", id);
 }
 
+/* Whether `error` is one of the row refusals add_defs() recorded (and
+ * handed to the init function), as opposed to a failure of the plugin's
+ * own. */
+static gboolean
+is_recorded_refusal (GraftPlugin  *plugin,
+                     const GError *error)
+{
+  for (guint i = 0; i < plugin->errors->len; i++)
+    {
+      const GError *e = g_ptr_array_index (plugin->errors, i);
+
+      if (g_error_matches (error, e->domain, e->code) && strcmp (error->message, e->message) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 void
 _graft_plugin_load_file (GraftPlugin *plugin)
 {
@@ -159,6 +176,15 @@ _graft_plugin_load_file (GraftPlugin *plugin)
     }
   if (!desc->init (plugin, &error))
     {
+      /* The idiom `return graft_plugin_add_ops (…)` hands back the refusal
+       * of one row: the plugin has not failed, its other rows are
+       * registered and usable, and the refusal is already recorded. */
+      if (error != NULL && is_recorded_refusal (plugin, error))
+        {
+          g_error_free (error);
+          plugin->status = GRAFT_PLUGIN_STATUS_PARTIAL;
+          return;
+        }
       _graft_registry_remove_plugin_defs (plugin->registry, plugin);
       if (error == NULL)
         error = g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_INIT_FAILED,
@@ -195,8 +221,13 @@ add_defs (GraftPlugin       *plugin,
     {
       g_autoptr(GError) local = NULL;
 
-      if (_graft_registry_add_def (plugin->registry, plugin, kind, &infos[i], &local))
+      if (_graft_registry_add_def (plugin->registry, plugin, kind, &infos[i], NULL, &local))
         continue;
+      /* A refusal names the module, as load failures do, so that a list
+       * of errors alone says where each came from; a duplicate's message
+       * already names both plugins' files. */
+      if (plugin->filename != NULL && !g_error_matches (local, GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_DUPLICATE_NAME))
+        g_prefix_error (&local, "Plugin '%s' (%s): ", plugin->name, plugin->filename);
       /* Keep going: one bad row must not hide the good ones. */
       _graft_plugin_add_error (plugin, local);
       if (ok && error != NULL)
@@ -218,6 +249,12 @@ add_defs (GraftPlugin       *plugin,
  * Registers op definitions. Each row is checked on its own: a bad signature
  * or a name registered earlier refuses that row only, and is recorded on
  * the plugin.
+ *
+ * An init function may return this function's result as its own: handing
+ * back the refusal in @error does not fail the plugin, whose other rows
+ * stay registered (its status is then %GRAFT_PLUGIN_STATUS_PARTIAL). An
+ * init function that cannot work without a refused row returns an error of
+ * its own instead, and the whole plugin fails.
  *
  * Returns: %TRUE if every row was registered; otherwise %FALSE with @error
  *   set to the first refusal

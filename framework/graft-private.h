@@ -21,6 +21,30 @@ G_BEGIN_DECLS
 #define GRAFT_COLLECTION_LOCAL_VARIABLES "local_variables"
 #define GRAFT_COLLECTION_REGULARIZATION_LOSSES "regularization_losses"
 
+/* GString appends that do not call into GLib when the buffer has room:
+ * naming an op appends three or four times. */
+static inline void
+_graft_gstring_append (GString    *s,
+                       const char *data,
+                       gsize       n)
+{
+  if (G_LIKELY (s->len + n < s->allocated_len))
+    {
+      memcpy (s->str + s->len, data, n);
+      s->len += n;
+      s->str[s->len] = '\0';
+    }
+  else
+    g_string_append_len (s, data, n);
+}
+
+static inline void
+_graft_gstring_clear (GString *s)
+{
+  s->len = 0;
+  s->str[0] = '\0';
+}
+
 /* ---- shapes on raw (rank, dims) pairs ---- */
 gboolean    _graft_dims_fully_defined (gint rank, const gint64 *dims);
 gint64      _graft_dims_num_elements  (gint rank, const gint64 *dims);
@@ -64,15 +88,15 @@ struct _GraftOutput {
   const gint64 *dims;
 };
 
-/* A node is one arena block: the record, then its outputs, inputs and
- * attribute values. Building an op is an append, not an object. */
+/* A node is one arena block: the record, then its output records (at
+ * least one: the op's handle), input pointers, attribute values, control
+ * inputs, output dims and name. The parts after the record are found by
+ * arithmetic, which keeps the record at 48 bytes. Building an op is an
+ * append, not an object. */
 struct _GraftNode {
   GraftGraph *graph;
   const GraftOpDef *def;
   const char *name;
-  GraftOutput *outputs;
-  GraftOutput **inputs;
-  GraftAttrValue *attrs;
   GraftNode **control_inputs;
   guint32 id;
   guint16 n_inputs;
@@ -80,6 +104,24 @@ struct _GraftNode {
   guint16 n_control_inputs;
   guint16 flags;
 };
+
+static inline GraftOutput *
+_graft_node_outputs (const GraftNode *node)
+{
+  return (GraftOutput *) (node + 1);
+}
+
+static inline GraftOutput **
+_graft_node_inputs (const GraftNode *node)
+{
+  return (GraftOutput **) (_graft_node_outputs (node) + MAX (node->n_outputs, 1));
+}
+
+static inline GraftAttrValue *
+_graft_node_attrs (const GraftNode *node)
+{
+  return (GraftAttrValue *) (_graft_node_inputs (node) + node->n_inputs);
+}
 
 /* ---- per-thread state of a graph ---- */
 
@@ -104,6 +146,7 @@ typedef struct {
   GraftScope *root_scope;
   GraftScope *current_scope;    /* borrowed: root_scope or a frame's scope */
   GHashTable *scope_counts;     /* variable-scope full name → count */
+  GString *scratch;             /* for building names without allocating */
 } GraftThreadState;
 
 /* ---- the graph ---- */
@@ -124,6 +167,8 @@ struct _GraftGraph {
   GraftArena arena;
   GPtrArray *nodes;             /* GraftNode *, index = id - 1 */
   GraftStrMap names;            /* names_in_use (case-folded) → count, op */
+  GHashTable *op_index;         /* exact op name → node, built on demand */
+  guint n_indexed;              /* ops already in op_index */
   guint64 version;
   GHashTable *collections;      /* key → GPtrArray of GraftCollectionItem */
   GPtrArray *owned_refs;        /* shapes and tensors referenced by attrs */
@@ -138,11 +183,15 @@ struct _GraftGraph {
 };
 
 GraftThreadState *_graft_graph_thread_state (GraftGraph *graph);
+void              _graft_graph_get_seeds    (GraftGraph *graph, gboolean has_op_seed, gint64 op_seed,
+                                             gint64 *seed, gint64 *seed2);
 void              _graft_thread_state_free  (GraftThreadState *ts);
 guint64           _graft_next_serial        (void);
 
 /* Name handling; the caller holds graph->lock where noted. */
 GraftStrMapEntry *_graft_names_unique_locked (GraftGraph *graph, GString *buf, gboolean mark_as_used);
+gboolean          _graft_names_in_use_locked (GraftGraph *graph, const char *key, gsize len);
+GraftNode        *_graft_graph_find_op_locked (GraftGraph *graph, const char *name);
 gboolean _graft_valid_op_name    (const char *name);
 gboolean _graft_valid_scope_name (const char *name);
 gboolean _graft_check_scope_name (GraftThreadState *ts, const char *name, GError **error);
@@ -158,6 +207,8 @@ void     _graft_graph_add_collection_item_locked (GraftGraph *graph, const char 
                                                   GraftOutput *output, GraftVariable *variable);
 void     _graft_graph_remove_collection_item_locked (GraftGraph *graph, const char *key,
                                                      GraftOutput *output);
+
+void     _graft_graph_reserve_op_name (GraftGraph *graph, const char *name);
 
 /* Op creation below the builder: no allocation beyond the arena. */
 GraftOutput *_graft_graph_create_op (GraftGraph *graph, GraftThreadState *ts, const GraftOpDef *def,

@@ -42,9 +42,10 @@ GraftPlugin *_graft_plugin_new          (GraftRegistry *registry, const char *fi
 void         _graft_plugin_add_error    (GraftPlugin *plugin, const GError *error);
 gboolean     _graft_registry_add_def    (GraftRegistry *registry, GraftPlugin *plugin,
                                          GraftOpKind kind, const GraftOpInfo *info,
-                                         GError **error);
+                                         GClosure *closure, GError **error);
 void         _graft_registry_remove_plugin_defs (GraftRegistry *registry, GraftPlugin *plugin);
 GraftPlugin *_graft_registry_app_plugin (GraftRegistry *registry);
 void         _graft_plugin_load_file    (GraftPlugin *plugin);
+void         _graft_registry_invalidate_caches (void);
 
 G_END_DECLS

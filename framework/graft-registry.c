@@ -304,11 +304,52 @@ lookup (GraftRegistry *registry,
   return def;
 }
 
+/* Builders look the same few types up over and over: each thread keeps
+ * the last ones it found. Definitions never die, so a cached pointer stays
+ * valid; a plugin whose init fails unregisters its definitions, which
+ * bumps the generation and empties every cache. */
+#define LOOKUP_CACHE 4
+
+typedef struct {
+  guint generation;
+  GraftOpKind kind;
+  const GraftOpDef *def;        /* def->name is the key */
+} CachedDef;
+
+static _Thread_local CachedDef lookup_cache[LOOKUP_CACHE];
+static _Thread_local guint lookup_next;
+static guint registry_generation = 1;
+
+void
+_graft_registry_invalidate_caches (void)
+{
+  g_atomic_int_inc (&registry_generation);
+}
+
 const GraftOpDef *
 _graft_registry_lookup (GraftOpKind kind,
                         const char *name)
 {
-  return lookup (graft_registry_get_default (), kind, name);
+  guint generation = (guint) g_atomic_int_get (&registry_generation);
+  const GraftOpDef *def;
+
+  /* By characters, never by pointer: a binding's temporary string can
+   * come back at the same address holding another name. */
+  for (guint i = 0; i < LOOKUP_CACHE; i++)
+    {
+      CachedDef *c = &lookup_cache[i];
+      if (c->generation == generation && c->kind == kind && strcmp (c->def->name, name) == 0)
+        return c->def;
+    }
+  def = lookup (graft_registry_get_default (), kind, name);
+  if (def != NULL)
+    {
+      CachedDef *c = &lookup_cache[lookup_next++ % LOOKUP_CACHE];
+      c->generation = generation;
+      c->kind = kind;
+      c->def = def;
+    }
+  return def;
 }
 
 /**
@@ -466,14 +507,32 @@ _graft_registry_add_def (GraftRegistry     *registry,
                          GraftPlugin       *plugin,
                          GraftOpKind        kind,
                          const GraftOpInfo *info,
+                         GClosure          *closure,
                          GError           **error)
 {
   GraftOpDef *def, *existing;
   GHashTable *table;
 
+  /* A floating closure is sunk whatever happens, as GLib's functions that
+   * take closures do: a refused definition must not leak it. */
+  if (closure != NULL)
+    {
+      g_closure_ref (closure);
+      g_closure_sink (closure);
+    }
   def = _graft_op_def_new (kind, info, plugin->name, error);
   if (def == NULL)
-    return FALSE;
+    {
+      if (closure != NULL)
+        g_closure_unref (closure);
+      return FALSE;
+    }
+  if (closure != NULL)
+    {
+      def->closure = closure;
+      if (G_CLOSURE_NEEDS_MARSHAL (closure))
+        g_closure_set_marshal (closure, g_cclosure_marshal_generic);
+    }
 
   table = kind == GRAFT_OP_KIND_OP ? registry->ops : registry->initializers;
   g_rw_lock_writer_lock (&registry->lock);
@@ -526,6 +585,7 @@ _graft_registry_remove_plugin_defs (GraftRegistry *registry,
     }
   g_ptr_array_set_size (plugin->defs, 0);
   g_rw_lock_writer_unlock (&registry->lock);
+  _graft_registry_invalidate_caches ();
 }
 
 /* Definitions registered by the application itself (and by bindings) live
@@ -547,4 +607,95 @@ _graft_registry_app_plugin (GraftRegistry *registry)
       g_rw_lock_writer_unlock (&registry->lock);
     }
   return plugin;
+}
+
+static gboolean
+register_closure (GraftRegistry *registry,
+                  GraftOpKind    kind,
+                  const char    *name,
+                  const char    *signature,
+                  const char    *summary,
+                  GClosure      *kernel,
+                  GError       **error)
+{
+  GraftOpInfo info = { 0 };
+  GraftPlugin *plugin;
+  GError *local = NULL;
+
+  info.name = name;
+  info.signature = signature;
+  info.summary = summary;
+  graft_registry_ensure_loaded (registry);
+  plugin = _graft_registry_app_plugin (registry);
+  if (!_graft_registry_add_def (registry, plugin, kind, &info, kernel, &local))
+    {
+      /* As for a module with a refused row: what registered stays, and
+       * the record says something was refused. */
+      plugin->status = GRAFT_PLUGIN_STATUS_PARTIAL;
+      _graft_plugin_add_error (plugin, local);
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * graft_registry_register_op_closure:
+ * @registry: a #GraftRegistry
+ * @name: the op's type name; namespace it (`myapp.Scale`)
+ * @signature: its signature, with exactly one output
+ * @summary: one line
+ * @kernel: called as `kernel (GraftKernel, inputs…, attributes…)` in
+ *   signature order; returns the output as a new #GraftTensor of the dtype
+ *   and shape the op's shape function gave (every output has input 0's
+ *   shape)
+ * @error: return location for a #GError
+ *
+ * Registers an op implemented by a #GClosure, for bindings: the program's
+ * own definitions appear as plugin `application`.
+ *
+ * Returns: %TRUE on success; %FALSE with @error set (#GRAFT_PLUGIN_ERROR)
+ *   for a bad signature or a name taken
+ */
+gboolean
+graft_registry_register_op_closure (GraftRegistry *registry,
+                                    const char    *name,
+                                    const char    *signature,
+                                    const char    *summary,
+                                    GClosure      *kernel,
+                                    GError       **error)
+{
+  g_return_val_if_fail (GRAFT_IS_REGISTRY (registry), FALSE);
+  g_return_val_if_fail (name != NULL && signature != NULL && summary != NULL, FALSE);
+  g_return_val_if_fail (kernel != NULL, FALSE);
+  return register_closure (registry, GRAFT_OP_KIND_OP, name, signature, summary, kernel, error);
+}
+
+/**
+ * graft_registry_register_initializer_closure:
+ * @registry: a #GraftRegistry
+ * @name: the initializer's name; namespace it (`myapp.custom`)
+ * @signature: its signature, such as `(scale: float = 1.0) -> (out: T)`
+ * @summary: one line
+ * @kernel: called as `kernel (GraftKernel, attributes…)`; returns the
+ *   initial value as a new #GraftTensor of the variable's dtype and shape
+ * @error: return location for a #GError
+ *
+ * Registers an initializer implemented by a #GClosure (a Python function,
+ * say); get_variable() can then use it by name.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+graft_registry_register_initializer_closure (GraftRegistry *registry,
+                                             const char    *name,
+                                             const char    *signature,
+                                             const char    *summary,
+                                             GClosure      *kernel,
+                                             GError       **error)
+{
+  g_return_val_if_fail (GRAFT_IS_REGISTRY (registry), FALSE);
+  g_return_val_if_fail (name != NULL && signature != NULL && summary != NULL, FALSE);
+  g_return_val_if_fail (kernel != NULL, FALSE);
+  return register_closure (registry, GRAFT_OP_KIND_INITIALIZER, name, signature, summary, kernel, error);
 }

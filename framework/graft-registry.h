@@ -52,4 +52,19 @@ GRAFT_AVAILABLE_IN_ALL
 GraftPlugin       *graft_registry_get_plugin        (GraftRegistry *registry,
                                                      const char    *name);
 
+GRAFT_AVAILABLE_IN_ALL
+gboolean           graft_registry_register_op_closure (GraftRegistry *registry,
+                                                       const char    *name,
+                                                       const char    *signature,
+                                                       const char    *summary,
+                                                       GClosure      *kernel,
+                                                       GError       **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean           graft_registry_register_initializer_closure (GraftRegistry *registry,
+                                                                const char    *name,
+                                                                const char    *signature,
+                                                                const char    *summary,
+                                                                GClosure      *kernel,
+                                                                GError       **error);
+
 G_END_DECLS

@@ -474,6 +474,14 @@ graft_shape_broadcast (GraftShapeContext *ctx,
 
   g_return_val_if_fail (ctx != NULL, FALSE);
 
+  /* The common case, two inputs of one shape, without the general walk. */
+  if (ctx->n_inputs == 2 && ctx->in_ranks[0] >= 0 && ctx->in_ranks[0] == ctx->in_ranks[1] &&
+      (ctx->in_ranks[0] == 0 || memcmp (ctx->in_dims[0], ctx->in_dims[1], sizeof (gint64) * ctx->in_ranks[0]) == 0))
+    {
+      set_all_outputs (ctx, ctx->in_ranks[0], ctx->in_dims[0]);
+      return TRUE;
+    }
+
   /* Known inputs are still checked against each other when another input
    * has an unknown rank: the mistake is there whatever that input is. */
   for (guint i = 0; i < ctx->n_inputs; i++)

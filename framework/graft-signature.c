@@ -1450,6 +1450,11 @@ _graft_op_def_new (GraftOpKind        kind,
       _graft_op_def_free (def);
       return NULL;
     }
+  /* Attribute positions the builder and the session ask for on every op:
+   * found once here instead of by name each time. */
+  def->seed_attr = _graft_op_def_find_attr (def, "_seed");
+  def->seed2_attr = _graft_op_def_find_attr (def, "_seed2");
+  def->value_attr = strcmp (def->name, "Const") == 0 ? _graft_op_def_find_attr (def, "value") : -1;
   return def;
 }
 

@@ -14,6 +14,7 @@ void
 _graft_strmap_init (GraftStrMap *map)
 {
   map->mask = 63;
+  map->shift = 32 - 6;
   map->n = 0;
   map->entries = g_new0 (GraftStrMapEntry, map->mask + 1);
 }
@@ -31,13 +32,31 @@ _graft_strmap_lookup (const GraftStrMap *map,
                       const char        *key,
                       guint32            hash)
 {
-  for (guint32 i = hash & map->mask;; i = (i + 1) & map->mask)
+  for (guint32 i = _graft_strmap_slot (map, hash);; i = (i + 1) & map->mask)
     {
       GraftStrMapEntry *e = &map->entries[i];
 
       if (e->hash == 0)
         return NULL;
       if (e->hash == hash && strcmp (e->key, key) == 0)
+        return e;
+    }
+}
+
+/* The same, for the first `len` bytes of `key`. */
+GraftStrMapEntry *
+_graft_strmap_lookup_n (const GraftStrMap *map,
+                        const char        *key,
+                        gsize              len,
+                        guint32            hash)
+{
+  for (guint32 i = _graft_strmap_slot (map, hash);; i = (i + 1) & map->mask)
+    {
+      GraftStrMapEntry *e = &map->entries[i];
+
+      if (e->hash == 0)
+        return NULL;
+      if (e->hash == hash && strncmp (e->key, key, len) == 0 && e->key[len] == '\0')
         return e;
     }
 }
@@ -49,6 +68,7 @@ grow (GraftStrMap *map)
   guint32 old_cap = map->mask + 1;
 
   map->mask = old_cap * 2 - 1;
+  map->shift--;
   map->entries = g_new0 (GraftStrMapEntry, old_cap * 2);
   for (guint32 j = 0; j < old_cap; j++)
     {
@@ -56,7 +76,7 @@ grow (GraftStrMap *map)
 
       if (old[j].hash == 0)
         continue;
-      for (i = old[j].hash & map->mask; map->entries[i].hash != 0; i = (i + 1) & map->mask)
+      for (i = _graft_strmap_slot (map, old[j].hash); map->entries[i].hash != 0; i = (i + 1) & map->mask)
         ;
       map->entries[i] = old[j];
     }
@@ -74,7 +94,7 @@ _graft_strmap_insert (GraftStrMap *map,
   /* Keep the load under 3/4 so probes stay short. */
   if ((map->n + 1) * 4 > (map->mask + 1) * 3)
     grow (map);
-  for (i = hash & map->mask; map->entries[i].hash != 0; i = (i + 1) & map->mask)
+  for (i = _graft_strmap_slot (map, hash); map->entries[i].hash != 0; i = (i + 1) & map->mask)
     ;
   map->entries[i].key = key;
   map->entries[i].hash = hash;

@@ -20,12 +20,24 @@ typedef struct {
 typedef struct {
   GraftStrMapEntry *entries;
   guint32 mask;                 /* capacity - 1; capacity is a power of two */
+  guint32 shift;                /* 32 - log2 (capacity) */
   guint32 n;
 } GraftStrMap;
+
+/* Fibonacci hashing: the slot comes from the high bits of hash × 2^32/φ,
+ * which spreads keys that differ only in their last characters ("add_17",
+ * "add_18") across the table. */
+static inline guint32
+_graft_strmap_slot (const GraftStrMap *map,
+                    guint32            hash)
+{
+  return (hash * 2654435769u) >> map->shift;
+}
 
 void              _graft_strmap_init   (GraftStrMap *map);
 void              _graft_strmap_clear  (GraftStrMap *map);
 GraftStrMapEntry *_graft_strmap_lookup (const GraftStrMap *map, const char *key, guint32 hash);
+GraftStrMapEntry *_graft_strmap_lookup_n (const GraftStrMap *map, const char *key, gsize len, guint32 hash);
 GraftStrMapEntry *_graft_strmap_insert (GraftStrMap *map, const char *key, guint32 hash);
 gsize             _graft_strmap_footprint (const GraftStrMap *map);
 
@@ -38,7 +50,7 @@ _graft_str_hash (const char *s,
 
   for (gsize i = 0; i < len; i++)
     h = (h ^ (guint8) s[i]) * 16777619u;
-  return h | 1;                 /* 0 marks an empty slot */
+  return h ? h : 1;             /* 0 marks an empty slot */
 }
 
 G_END_DECLS

@@ -53,6 +53,7 @@ thread_state_new (GraftGraph *graph,
 
   ts->thread_serial = serial;
   ts->name_stack = g_string_sized_new (64);
+  ts->scratch = g_string_sized_new (256);
   ts->name_frames = g_array_new (FALSE, FALSE, sizeof (GraftNameFrame));
   g_array_set_clear_func (ts->name_frames, name_frame_clear);
   ts->scope_frames = g_array_new (FALSE, FALSE, sizeof (GraftScopeFrame));
@@ -69,6 +70,7 @@ _graft_thread_state_free (GraftThreadState *ts)
   g_array_unref (ts->scope_frames);
   g_array_unref (ts->name_frames);
   g_string_free (ts->name_stack, TRUE);
+  g_string_free (ts->scratch, TRUE);
   g_hash_table_unref (ts->scope_counts);
   g_clear_object (&ts->root_scope);
   g_free (ts);

@@ -41,6 +41,7 @@
 #include "graft-output.h"
 #include "graft-op-builder.h"
 #include "graft-registry.h"
+#include "graft-session.h"
 #include "graft-plugin.h"
 #include "graft-initializer.h"
 #include "graft-scope.h"

@@ -203,11 +203,20 @@ typedef struct {
  * Exports the module's descriptor as the data symbol
  * `graft_plugin_<id>_desc`, the one symbol the loader looks up. It is data,
  * not a function, so the loader checks the ABI version without running any
- * of the module's code.
+ * of the module's code. The macro works in C++ too (the symbol then has C
+ * linkage).
  */
+#ifdef __cplusplus
+#define _GRAFT_PLUGIN_EXTERN extern "C"
+#else
+#define _GRAFT_PLUGIN_EXTERN extern
+#endif
+/* The definition takes its visibility and linkage from the declaration
+ * (C++ compilers ignore, with a warning, an attribute repeated there). */
 #define GRAFT_PLUGIN_DEFINE(id, version, description, license, init)          \
-  G_MODULE_EXPORT extern const GraftPluginDesc graft_plugin_##id##_desc;      \
-  G_MODULE_EXPORT const GraftPluginDesc graft_plugin_##id##_desc = {          \
+  _GRAFT_PLUGIN_EXTERN G_MODULE_EXPORT const GraftPluginDesc                  \
+    graft_plugin_##id##_desc;                                                 \
+  const GraftPluginDesc graft_plugin_##id##_desc = {                          \
     GRAFT_PLUGIN_ABI_VERSION, #id, (version), (description), (license),       \
     (init), { NULL }                                                          \
   };
@@ -266,6 +275,9 @@ gboolean      graft_plugin_add_initializers (GraftPlugin       *plugin,
                                              GError           **error);
 
 /* Kernels */
+#define GRAFT_TYPE_KERNEL (graft_kernel_get_type ())
+GRAFT_AVAILABLE_IN_ALL
+GType         graft_kernel_get_type               (void) G_GNUC_CONST;
 GRAFT_AVAILABLE_IN_ALL
 gpointer      graft_kernel_get_output_data        (GraftKernel       *kernel,
                                                    GraftTensor       *output);
@@ -281,6 +293,64 @@ void          graft_kernel_set_error              (GraftKernel       *kernel,
                                                    ...) G_GNUC_PRINTF (2, 3);
 GRAFT_AVAILABLE_IN_ALL
 gboolean      graft_kernel_has_error              (GraftKernel       *kernel);
+
+/**
+ * GraftPhilox:
+ * @key: the Philox key: the seed, low word first
+ * @nonce: the upper half of every counter: seed2, low word first
+ * @sub_key: the key of the per-element sub-streams that re-draws use,
+ *   derived from the other two
+ *
+ * A Philox4x32-10 generator: a seed pair, nothing more. It has no state
+ * that advances, so one generator may be shared by any number of threads,
+ * each filling its own range of elements. Set it up with
+ * graft_kernel_init_philox() (or graft_philox_init()).
+ */
+typedef struct {
+  guint32 key[2];
+  guint32 nonce[2];
+  guint32 sub_key[2];
+  /*< private >*/
+  guint32 reserved[2];
+} GraftPhilox;
+
+GRAFT_AVAILABLE_IN_ALL
+void          graft_kernel_init_philox            (GraftKernel       *kernel,
+                                                   GraftPhilox       *gen);
+GRAFT_AVAILABLE_IN_ALL
+void          graft_philox_init                   (GraftPhilox       *gen,
+                                                   guint64            seed,
+                                                   guint64            seed2);
+GRAFT_AVAILABLE_IN_ALL
+void          graft_philox_block                  (const GraftPhilox *gen,
+                                                   guint64            block,
+                                                   guint32            out[4]);
+GRAFT_AVAILABLE_IN_ALL
+void          graft_philox_fill_uniform           (const GraftPhilox *gen,
+                                                   GraftDType         dtype,
+                                                   guint64            offset,
+                                                   gpointer           data,
+                                                   gsize              n_elements);
+GRAFT_AVAILABLE_IN_ALL
+void          graft_philox_fill_uniform_int       (const GraftPhilox *gen,
+                                                   GraftDType         dtype,
+                                                   guint64            offset,
+                                                   gint64             lo,
+                                                   gint64             hi,
+                                                   gpointer           data,
+                                                   gsize              n_elements);
+GRAFT_AVAILABLE_IN_ALL
+void          graft_philox_fill_normal            (const GraftPhilox *gen,
+                                                   GraftDType         dtype,
+                                                   guint64            offset,
+                                                   gpointer           data,
+                                                   gsize              n_elements);
+GRAFT_AVAILABLE_IN_ALL
+void          graft_philox_fill_truncated_normal  (const GraftPhilox *gen,
+                                                   GraftDType         dtype,
+                                                   guint64            offset,
+                                                   gpointer           data,
+                                                   gsize              n_elements);
 
 /* Shape functions */
 GRAFT_AVAILABLE_IN_ALL

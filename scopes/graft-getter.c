@@ -525,10 +525,14 @@ void
 graft_variable_request_set_name (GraftVariableRequest *request,
                                  const char           *name)
 {
+  char *copy;
+
   g_return_if_fail (request != NULL);
   g_return_if_fail (name != NULL);
+  /* Copy first: @name may be the request's own (set_name (r, get_name (r))). */
+  copy = g_strdup (name);
   g_free (request->name);
-  request->name = g_strdup (name);
+  request->name = copy;
 }
 
 /**
@@ -752,9 +756,13 @@ void
 graft_variable_request_set_collections (GraftVariableRequest *request,
                                         const char * const   *collections)
 {
+  char **copy;
+
   g_return_if_fail (request != NULL);
+  /* Copy first: @collections may be the request's own list. */
+  copy = g_strdupv ((char **) collections);
   g_strfreev (request->collections);
-  request->collections = g_strdupv ((char **) collections);
+  request->collections = copy;
 }
 
 /**
@@ -780,9 +788,13 @@ void
 graft_variable_request_set_caching_device (GraftVariableRequest *request,
                                            const char           *device)
 {
+  char *copy;
+
   g_return_if_fail (request != NULL);
+  /* Copy first: @device may be the request's own string. */
+  copy = g_strdup (device);
   g_free (request->caching_device);
-  request->caching_device = g_strdup (device);
+  request->caching_device = copy;
   request->has_caching_device = device != NULL;
 }
 

@@ -91,6 +91,8 @@ struct _GraftGetter {
   GError *error;                /* why an inner call failed, kept for the caller */
 };
 
+GraftTensor   *_graft_initializer_evaluate (GraftInitializer *init, GraftDType dtype, GraftShape *shape,
+                                            gint64 seed, gint64 seed2, GError **error);
 GraftVariable *_graft_true_getter (GraftGraph *graph, GraftVariableRequest *request, GError **error);
 GraftVariable *_graft_getter_chain_call (GraftGraph *graph, GraftCustomGetter *chain,
                                          GraftVariableRequest *request, GError **error);

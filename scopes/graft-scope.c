@@ -193,10 +193,14 @@ void
 graft_scope_options_set_caching_device (GraftScopeOptions *options,
                                         const char        *device)
 {
+  char *copy;
+
   g_return_if_fail (options != NULL);
   g_return_if_fail (device != NULL);
+  /* Copy first: @device may be the options' own string. */
+  copy = g_strdup (device);
   g_free (options->caching_device);
-  options->caching_device = g_strdup (device);
+  options->caching_device = copy;
   options->has_caching_device = TRUE;
 }
 
@@ -890,9 +894,13 @@ void
 graft_scope_set_caching_device (GraftScope *scope,
                                 const char *device)
 {
+  char *copy;
+
   g_return_if_fail (GRAFT_IS_SCOPE (scope));
+  /* Copy first: @device may be graft_scope_get_caching_device (scope). */
+  copy = g_strdup (device);
   g_free (scope->caching_device);
-  scope->caching_device = g_strdup (device);
+  scope->caching_device = copy;
 }
 
 /**

@@ -11,6 +11,7 @@
 #include "graft-scope-private.h"
 #include "graft-op-def-private.h"
 #include "graft-tensor-private.h"
+#include "graft-kernel-private.h"
 
 struct _GraftVariable {
   GObject parent_instance;
@@ -112,49 +113,16 @@ _graft_variable_store_free (GraftVariableStore *store)
 
 /* ---- get_variable ---- */
 
-#define SEED_MODULUS G_GINT64_CONSTANT (2147483647)
-
-static gint64
-seed_mod (gint64 s)
-{
-  /* Python's %, which is never negative for a positive modulus. */
-  return ((s % SEED_MODULUS) + SEED_MODULUS) % SEED_MODULUS;
-}
-
-/* random_seed.get_seed(op_seed) of TensorFlow 1.x. */
 static void
 get_seed (GraftGraph       *graph,
           GraftInitializer *init,
           gint64           *seed,
           gint64           *seed2)
 {
-  gint64 graph_seed = 0, op_seed = 0;
-  gboolean has_graph = graft_graph_get_seed (graph, &graph_seed);
+  gint64 op_seed = 0;
   gboolean has_op = graft_initializer_get_seed (init, &op_seed);
 
-  if (has_graph && !has_op)
-    {
-      *seed = seed_mod (graph_seed);
-      *seed2 = seed_mod (graft_graph_get_last_op_id (graph));
-    }
-  else if (has_graph)
-    {
-      *seed = seed_mod (graph_seed);
-      *seed2 = seed_mod (op_seed);
-    }
-  else if (has_op)
-    {
-      *seed = 87654321;
-      *seed2 = seed_mod (op_seed);
-    }
-  else
-    {
-      *seed = *seed2 = 0;
-      return;
-    }
-  /* An explicit (0, 0) must not read as "nondeterministic". */
-  if (*seed == 0 && *seed2 == 0)
-    *seed2 = SEED_MODULUS;
+  _graft_graph_get_seeds (graph, has_op, op_seed, seed, seed2);
 }
 
 static void
@@ -185,11 +153,12 @@ init_op_clear (InitOp *op)
 }
 
 static gboolean
-init_op_prepare (GraftGraph       *graph,
-                 GraftInitializer *init,
+init_op_prepare (GraftInitializer *init,
                  const char       *var_name,
                  GraftDType        dtype,
                  GraftShape       *shape,
+                 gint64            seed,
+                 gint64            seed2,
                  InitOp           *op,
                  GError          **error)
 {
@@ -198,7 +167,6 @@ init_op_prepare (GraftGraph       *graph,
   const char *key;
   GVariant *value;
   gint a;
-  gint64 seed, seed2;
 
   op->def = _graft_registry_lookup (GRAFT_OP_KIND_INITIALIZER, name);
   if (op->def == NULL)
@@ -245,7 +213,6 @@ init_op_prepare (GraftGraph       *graph,
   a = _graft_op_def_find_attr (op->def, "_shape");
   op->vals[a].shape = graft_shape_ref (shape);
   op->set[a] = TRUE;
-  get_seed (graph, init, &seed, &seed2);
   a = _graft_op_def_find_attr (op->def, "_seed");
   op->vals[a].i = seed;
   op->set[a] = TRUE;
@@ -317,11 +284,16 @@ build_variable_ops (GraftGraph       *graph,
       (read_def = core_def ("Identity", error)) == NULL ||
       (graft_initializer_is_value (init) && (const_def = core_def ("Const", error)) == NULL))
     return FALSE;
-  if (!graft_initializer_is_value (init) &&
-      !init_op_prepare (graph, init, v->name, v->dtype, v->shape, &init_op, error))
+  if (!graft_initializer_is_value (init))
     {
-      init_op_clear (&init_op);
-      return FALSE;
+      gint64 seed, seed2;
+
+      get_seed (graph, init, &seed, &seed2);
+      if (!init_op_prepare (init, v->name, v->dtype, v->shape, seed, seed2, &init_op, error))
+        {
+          init_op_clear (&init_op);
+          return FALSE;
+        }
     }
 
   /* Validates the name with the root rules: get_variable("_v") fails with
@@ -379,6 +351,73 @@ build_variable_ops (GraftGraph       *graph,
 out:
   init_op_clear (&init_op);
   return ok;
+}
+
+/* Runs an initializer outside any graph or session, with an explicit seed
+ * pair: for tests of the initializers' formulas and statistics. */
+GraftTensor *
+_graft_initializer_evaluate (GraftInitializer *init,
+                             GraftDType        dtype,
+                             GraftShape       *shape,
+                             gint64            seed,
+                             gint64            seed2,
+                             GError          **error)
+{
+  InitOp op = { 0 };
+  GraftKernel kernel = { 0 };
+  GraftTensor *out = NULL;
+  gint a;
+
+  if (graft_initializer_is_value (init))
+    return graft_tensor_ref (graft_initializer_get_value (init));
+  if (init_op_prepare (init, "(evaluated)", dtype, shape, seed, seed2, &op, error))
+    {
+      GraftShapeContext ctx = { 0 };
+      gint rank;
+      gint64 dims[GRAFT_MAX_RANK];
+      GraftDType out_dtype;
+      g_autoptr(GraftShape) out_shape = NULL;
+
+      /* Bind the type attribute and check the dtype constraint as building
+       * the op would. */
+      a = op.def->outputs[0].type_attr;
+      out_dtype = a >= 0 ? op.vals[a].type : op.def->outputs[0].dtype;
+      if (a >= 0 && op.def->attrs[a].allowed_dtypes != 0 &&
+          !(op.def->attrs[a].allowed_dtypes & (1u << out_dtype)))
+        g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE, "%s: %s is not an allowed dtype",
+                     op.def->name, graft_dtype_get_name (out_dtype));
+      else
+        {
+          for (guint i = 0; i < op.def->n_attrs; i++)
+            if (!op.set[i] && op.def->attrs[i].has_default)
+              {
+                op.vals[i] = op.def->attrs[i].default_value;
+                op.set[i] = 2;  /* borrowed: not cleared */
+              }
+          ctx.def = op.def;
+          ctx.op_name = op.def->name;
+          ctx.attrs = op.vals;
+          ctx.out_ranks = &rank;
+          ctx.out_dims = dims;
+          if (_graft_shape_context_run (&ctx, error))
+            {
+              out_shape = graft_shape_new (dims, rank);
+              out = graft_tensor_new_zeros (out_dtype, out_shape, error);
+              kernel.def = op.def;
+              kernel.op_name = op.def->name;
+              kernel.seed = seed;
+              kernel.seed2 = seed2;
+              kernel.has_seeds = TRUE;
+              if (out != NULL && !_graft_kernel_invoke (&kernel, op.vals, NULL, &out, error))
+                g_clear_pointer (&out, graft_tensor_unref);
+            }
+          for (guint i = 0; i < op.def->n_attrs; i++)
+            if (op.set[i] == 2)
+              op.set[i] = FALSE;
+        }
+    }
+  init_op_clear (&op);
+  return out;
 }
 
 static void
@@ -698,10 +737,12 @@ graft_graph_get_local_variable_full (GraftGraph           *graph,
 
   r = graft_variable_request_copy (request);
   r->trainable = FALSE;
-  keys = g_ptr_array_new ();
+  /* Copies, not the request's own strings: setting the collections frees
+   * the old list before it copies the new one. */
+  keys = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; r->collections != NULL && r->collections[i] != NULL; i++)
-    g_ptr_array_add (keys, r->collections[i]);
-  g_ptr_array_add (keys, (gpointer) GRAFT_LOCAL_VARIABLES);
+    g_ptr_array_add (keys, g_strdup (r->collections[i]));
+  g_ptr_array_add (keys, g_strdup (GRAFT_LOCAL_VARIABLES));
   g_ptr_array_add (keys, NULL);
   graft_variable_request_set_collections (r, (const char * const *) keys->pdata);
   return graft_graph_get_variable_full (graph, r, error);
@@ -842,6 +883,174 @@ graft_graph_get_local_variables (GraftGraph *graph,
                                  guint      *n_variables)
 {
   return graft_graph_get_collection_variables (graph, GRAFT_LOCAL_VARIABLES, NULL, n_variables);
+}
+
+/* ---- initializers and assignments ---- */
+
+/**
+ * graft_graph_variables_initializer:
+ * @graph: a #GraftGraph
+ * @variables: (array length=n_variables) (nullable): the variables
+ * @n_variables: the number of variables
+ * @name: (nullable): the op's name; %NULL for `init`
+ * @error: return location for a #GError
+ *
+ * `tf.variables_initializer`: a `NoOp` whose control inputs are the
+ * variables' `Assign` ops. Running it as a target initializes them.
+ *
+ * Returns: (transfer none): the op, or %NULL with @error set
+ */
+GraftOutput *
+graft_graph_variables_initializer (GraftGraph     *graph,
+                                   GraftVariable **variables,
+                                   guint           n_variables,
+                                   const char     *name,
+                                   GError        **error)
+{
+  g_autoptr(GraftOpBuilder) b = NULL;
+
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (variables != NULL || n_variables == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  for (guint i = 0; i < n_variables; i++)
+    if (!GRAFT_IS_VARIABLE (variables[i]) || variables[i]->graph != graph)
+      {
+        g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+                     "Variable %u of the list is not a variable of this graph", i);
+        return NULL;
+      }
+  b = graft_op_builder_new (graph, "NoOp", name ? name : "init");
+  for (guint i = 0; i < n_variables; i++)
+    graft_op_builder_add_control_input (b, variables[i]->assign);
+  return graft_op_builder_finish (b, error);
+}
+
+static GraftOutput *
+collection_initializer (GraftGraph  *graph,
+                        const char  *key,
+                        GError     **error)
+{
+  guint n;
+  g_autofree GraftVariable **vars = graft_graph_get_collection_variables (graph, key, NULL, &n);
+
+  return graft_graph_variables_initializer (graph, vars, n, "init", error);
+}
+
+/**
+ * graft_graph_global_variables_initializer:
+ * @graph: a #GraftGraph
+ * @error: return location for a #GError
+ *
+ * `tf.global_variables_initializer()`: initializes the global variables
+ * that exist **when this function is called**, as in TensorFlow. A variable
+ * made afterwards needs another initializer op.
+ *
+ * Returns: (transfer none): the `init` op, or %NULL with @error set
+ */
+GraftOutput *
+graft_graph_global_variables_initializer (GraftGraph  *graph,
+                                          GError     **error)
+{
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
+  return collection_initializer (graph, GRAFT_GLOBAL_VARIABLES, error);
+}
+
+/**
+ * graft_graph_local_variables_initializer:
+ * @graph: a #GraftGraph
+ * @error: return location for a #GError
+ *
+ * `tf.local_variables_initializer()`, for the local variables that exist
+ * when it is called.
+ *
+ * Returns: (transfer none): the `init` op, or %NULL with @error set
+ */
+GraftOutput *
+graft_graph_local_variables_initializer (GraftGraph  *graph,
+                                         GError     **error)
+{
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
+  return collection_initializer (graph, GRAFT_LOCAL_VARIABLES, error);
+}
+
+static GraftOutput *
+assign_op (GraftVariable *variable,
+           const char    *type,
+           GraftOutput   *value,
+           GError       **error)
+{
+  g_autoptr(GraftOpBuilder) b = NULL;
+
+  g_return_val_if_fail (GRAFT_IS_VARIABLE (variable), NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (variable->graph == NULL)
+    {
+      g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+                   "The graph of variable %s is gone", variable->name);
+      return NULL;
+    }
+  b = graft_op_builder_new (variable->graph, type, NULL);
+  graft_op_builder_add_input (b, variable->output);
+  graft_op_builder_add_input (b, value);
+  return graft_op_builder_finish (b, error);
+}
+
+/**
+ * graft_variable_assign:
+ * @variable: a #GraftVariable
+ * @value: a value of the variable's dtype and shape
+ * @error: return location for a #GError
+ *
+ * `tf.assign`: an `Assign` op storing @value in the variable when run.
+ *
+ * Returns: (transfer none): the op (its output is the new value), or %NULL
+ *   with @error set
+ */
+GraftOutput *
+graft_variable_assign (GraftVariable *variable,
+                       GraftOutput   *value,
+                       GError       **error)
+{
+  return assign_op (variable, "Assign", value, error);
+}
+
+/**
+ * graft_variable_assign_add:
+ * @variable: a #GraftVariable
+ * @value: a value of the variable's dtype and shape
+ * @error: return location for a #GError
+ *
+ * `tf.assign_add`: an `AssignAdd` op adding @value to the variable.
+ *
+ * Returns: (transfer none): the op, or %NULL with @error set
+ */
+GraftOutput *
+graft_variable_assign_add (GraftVariable *variable,
+                           GraftOutput   *value,
+                           GError       **error)
+{
+  return assign_op (variable, "AssignAdd", value, error);
+}
+
+/**
+ * graft_variable_assign_sub:
+ * @variable: a #GraftVariable
+ * @value: a value of the variable's dtype and shape
+ * @error: return location for a #GError
+ *
+ * `tf.assign_sub`: an `AssignSub` op subtracting @value from the variable.
+ *
+ * Returns: (transfer none): the op, or %NULL with @error set
+ */
+GraftOutput *
+graft_variable_assign_sub (GraftVariable *variable,
+                           GraftOutput   *value,
+                           GError       **error)
+{
+  return assign_op (variable, "AssignSub", value, error);
 }
 
 /* ---- accessors ---- */

@@ -238,6 +238,31 @@ GraftVariable **graft_graph_get_local_variables   (GraftGraph           *graph,
                                                    guint                *n_variables);
 
 GRAFT_AVAILABLE_IN_ALL
+GraftOutput    *graft_graph_variables_initializer (GraftGraph           *graph,
+                                                   GraftVariable       **variables,
+                                                   guint                 n_variables,
+                                                   const char           *name,
+                                                   GError              **error);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput    *graft_graph_global_variables_initializer (GraftGraph    *graph,
+                                                          GError       **error);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput    *graft_graph_local_variables_initializer (GraftGraph     *graph,
+                                                         GError        **error);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput    *graft_variable_assign             (GraftVariable        *variable,
+                                                   GraftOutput          *value,
+                                                   GError              **error);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput    *graft_variable_assign_add         (GraftVariable        *variable,
+                                                   GraftOutput          *value,
+                                                   GError              **error);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput    *graft_variable_assign_sub         (GraftVariable        *variable,
+                                                   GraftOutput          *value,
+                                                   GError              **error);
+
+GRAFT_AVAILABLE_IN_ALL
 const char     *graft_variable_get_name           (GraftVariable        *variable);
 GRAFT_AVAILABLE_IN_ALL
 const char     *graft_variable_get_op_name        (GraftVariable        *variable);

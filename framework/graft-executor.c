@@ -1,0 +1,655 @@
+/* graft-executor.c: running a plan.
+ *
+ * An execution context holds everything one run needs: the arena, a
+ * tensor header for every static slot (pointing into the arena once and for
+ * all), the kernel contexts, and for every kernel step the libffi argument
+ * array, filled with the addresses of the slots it reads and writes. A run
+ * therefore does, per op, one ffi_call and no look-up. Contexts are pooled
+ * per plan: concurrent runs of one plan take different contexts.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "graft-session-private.h"
+
+#define NONE G_MAXUINT32
+
+struct _GraftExecContext {
+  GraftPlan *plan;
+  guint8 *arena;
+  GraftTensor *headers;         /* per slot; used by STATIC slots */
+  GraftTensor **slot;           /* per slot: the current tensor */
+  guint8 *owned;                /* per slot: `slot` holds a reference */
+  GraftKernel *kernels;         /* per step */
+  GraftKernel **kernel_ptrs;    /* per step, for argv */
+  void **argv;                  /* all kernel steps' argument arrays */
+  guint32 *argv_start;          /* per step */
+  gint *pending;                /* parallel mode: unfinished dependencies */
+};
+
+void
+_graft_exec_context_free (GraftExecContext *ctx)
+{
+  GraftPlan *plan = ctx->plan;
+
+  for (guint s = 0; s < plan->n_slots; s++)
+    if (plan->slots[s].source == GRAFT_SLOT_STATIC)
+      graft_shape_unref (ctx->headers[s].shape);
+  g_free (ctx->arena);
+  g_free (ctx->headers);
+  g_free (ctx->slot);
+  g_free (ctx->owned);
+  g_free (ctx->kernels);
+  g_free (ctx->kernel_ptrs);
+  g_free (ctx->argv);
+  g_free (ctx->argv_start);
+  g_free (ctx->pending);
+  g_free (ctx);
+}
+
+static GraftExecContext *
+context_new (GraftPlan *plan)
+{
+  GraftExecContext *ctx = g_new0 (GraftExecContext, 1);
+  gsize n_argv = 0;
+
+  ctx->plan = plan;
+  ctx->arena = g_malloc0 (plan->arena_size ? plan->arena_size : 1);
+  ctx->headers = g_new0 (GraftTensor, plan->n_slots + 1);
+  ctx->slot = g_new0 (GraftTensor *, plan->n_slots + 1);
+  ctx->owned = g_new0 (guint8, plan->n_slots + 1);
+  ctx->kernels = g_new0 (GraftKernel, plan->n_steps + 1);
+  ctx->kernel_ptrs = g_new0 (GraftKernel *, plan->n_steps + 1);
+  ctx->argv_start = g_new0 (guint32, plan->n_steps + 1);
+  ctx->pending = g_new0 (gint, plan->n_steps + 1);
+
+  for (guint s = 0; s < plan->n_slots; s++)
+    {
+      const GraftSlot *slot = &plan->slots[s];
+      GraftTensor *t = &ctx->headers[s];
+
+      if (slot->source != GRAFT_SLOT_STATIC)
+        continue;
+      /* A header lent to kernels: never freed by unref (the count stays
+       * above zero), its data in the arena. */
+      t->ref_count = 1;
+      t->dtype = slot->dtype;
+      t->shape = graft_shape_ref (slot->shape);
+      t->n_elements = (gsize) graft_shape_get_num_elements (slot->shape);
+      t->n_bytes = t->n_elements * graft_dtype_get_size (slot->dtype);
+      t->data = ctx->arena + slot->offset;
+      ctx->slot[s] = t;
+    }
+
+  for (guint i = 0; i < plan->n_steps; i++)
+    {
+      const GraftStep *step = &plan->steps[i];
+
+      ctx->argv_start[i] = n_argv;
+      if (step->kind == GRAFT_STEP_KERNEL && step->node->def->closure == NULL)
+        n_argv += step->node->def->arity;
+    }
+  ctx->argv = g_new0 (void *, n_argv + 1);
+
+  for (guint i = 0; i < plan->n_steps; i++)
+    {
+      const GraftStep *step = &plan->steps[i];
+      const GraftNode *node = step->node;
+      const GraftOpDef *def = node->def;
+      GraftKernel *k = &ctx->kernels[i];
+      void **argv = ctx->argv + ctx->argv_start[i];
+      guint n = 0;
+
+      k->def = def;
+      k->op_name = node->name;
+      k->seed = step->seed;
+      k->seed2 = step->seed2;
+      k->has_seeds = step->has_seeds;
+      ctx->kernel_ptrs[i] = k;
+      if (step->kind != GRAFT_STEP_KERNEL || def->closure != NULL)
+        continue;
+
+      argv[n++] = &ctx->kernel_ptrs[i];
+      for (guint p = 0; p < def->n_params; p++)
+        {
+          const GraftParam *param = &def->params[p];
+          GraftAttrValue *attr;
+
+          if (param->kind == GRAFT_PARAM_INPUT)
+            {
+              argv[n++] = &ctx->slot[plan->inputs[step->in + param->index]];
+              continue;
+            }
+          attr = &_graft_node_attrs (node)[param->index];
+          if (def->attrs[param->index].kind == GRAFT_ATTR_INT_LIST ||
+              def->attrs[param->index].kind == GRAFT_ATTR_FLOAT_LIST)
+            {
+              argv[n++] = (void *) &attr->list.v;
+              argv[n++] = (void *) &attr->list.n;
+            }
+          else
+            argv[n++] = attr;
+        }
+      for (guint o = 0; o < def->n_outputs; o++)
+        argv[n++] = &ctx->slot[step->out + o];
+      g_assert (n == def->arity);
+    }
+  return ctx;
+}
+
+static GraftExecContext *
+context_acquire (GraftPlan *plan)
+{
+  GraftExecContext *ctx = NULL;
+
+  g_mutex_lock (&plan->pool_lock);
+  if (plan->pool->len > 0)
+    ctx = g_ptr_array_steal_index_fast (plan->pool, plan->pool->len - 1);
+  g_mutex_unlock (&plan->pool_lock);
+  return ctx ? ctx : context_new (plan);
+}
+
+static void
+context_release (GraftExecContext *ctx)
+{
+  GraftPlan *plan = ctx->plan;
+
+  g_mutex_lock (&plan->pool_lock);
+  g_ptr_array_add (plan->pool, ctx);
+  g_mutex_unlock (&plan->pool_lock);
+}
+
+/* Drops whatever a run still holds, leaving the context ready for the
+ * next run: static slots keep their headers, the rest go back to NULL. */
+static void
+context_reset (GraftExecContext *ctx)
+{
+  GraftPlan *plan = ctx->plan;
+
+  for (guint s = 0; s < plan->n_slots; s++)
+    {
+      if (ctx->owned[s])
+        {
+          graft_tensor_unref (ctx->slot[s]);
+          ctx->owned[s] = FALSE;
+        }
+      if (plan->slots[s].source != GRAFT_SLOT_STATIC)
+        ctx->slot[s] = NULL;
+    }
+}
+
+/* A tensor that may be kept after the run: lent arena tensors are copied,
+ * everything else (constants, feeds, variable values, dynamic outputs) is
+ * already immutable and owned, so it is shared. */
+static GraftTensor *
+keepable (GraftTensor *t)
+{
+  GraftTensor *copy;
+
+  if (t->bytes != NULL)
+    return graft_tensor_ref (t);
+  copy = _graft_tensor_new_uninitialized (t->dtype, t->shape);
+  copy->bytes = g_bytes_new (t->data, t->n_bytes);
+  copy->data = (guint8 *) g_bytes_get_data (copy->bytes, NULL);
+  return copy;
+}
+
+static GraftTensor *
+new_owned_tensor (GraftDType  dtype,
+                  GraftShape *shape)
+{
+  GraftTensor *t = _graft_tensor_new_uninitialized (dtype, shape);
+  guint8 *data = g_malloc (t->n_bytes ? t->n_bytes : 1);
+
+  t->bytes = g_bytes_new_take (data, t->n_bytes);
+  t->data = data;
+  return t;
+}
+
+static char *
+variable_name (GraftSessionVar *var)
+{
+  return g_strdup (var->node->name);
+}
+
+static gboolean
+uninitialized (GraftSessionVar *var,
+               GError         **error)
+{
+  g_autofree char *name = variable_name (var);
+
+  g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_UNINITIALIZED,
+               "Attempting to use uninitialized value %s", name);
+  return FALSE;
+}
+
+#define UPDATE_LOOP(ctype)                                                            \
+  G_STMT_START {                                                                      \
+    const ctype *a = (const ctype *) cur->data, *b = (const ctype *) value->data;      \
+    ctype *o = (ctype *) out->data;                                                   \
+    if (sign > 0)                                                                     \
+      for (gsize i = 0; i < n; i++) o[i] = a[i] + b[i];                               \
+    else                                                                              \
+      for (gsize i = 0; i < n; i++) o[i] = a[i] - b[i];                               \
+  } G_STMT_END
+
+static GraftTensor *
+updated (GraftTensor *cur,
+         GraftTensor *value,
+         int          sign)
+{
+  GraftTensor *out = new_owned_tensor (cur->dtype, cur->shape);
+  gsize n = cur->n_elements;
+
+  switch (cur->dtype)
+    {
+    case GRAFT_DTYPE_FLOAT32: UPDATE_LOOP (float); break;
+    case GRAFT_DTYPE_FLOAT64: UPDATE_LOOP (double); break;
+    case GRAFT_DTYPE_INT32: UPDATE_LOOP (gint32); break;
+    case GRAFT_DTYPE_INT64: UPDATE_LOOP (gint64); break;
+    default: g_assert_not_reached ();
+    }
+  return out;
+}
+
+static gboolean
+check_assign_shape (const GraftStep *step,
+                    GraftTensor     *value,
+                    GError         **error)
+{
+  const GraftOutput *var = &_graft_node_outputs (step->var->node)[0];
+  g_autofree char *want = NULL, *got = NULL;
+  GString *s;
+
+  if (_graft_dims_compatible (var->rank, var->dims, graft_shape_get_rank (value->shape),
+                              _graft_shape_dims (value->shape)) &&
+      graft_shape_get_num_elements (value->shape) == _graft_dims_num_elements (var->rank, var->dims))
+    return TRUE;
+  s = g_string_new (NULL);
+  _graft_dims_format (s, var->rank, var->dims);
+  want = g_string_free (s, FALSE);
+  got = graft_shape_to_string (value->shape);
+  g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE,
+               "%s op '%s': Assign requires shapes of both tensors to match. lhs shape= %s rhs shape= %s",
+               step->node->def->name, step->node->name, want, got);
+  return FALSE;
+}
+
+/* Computes the outputs of a step whose shapes depend on run-time values,
+ * and allocates them. */
+static gboolean
+prepare_dynamic (GraftExecContext *ctx,
+                 const GraftStep  *step,
+                 GError          **error)
+{
+  GraftPlan *plan = ctx->plan;
+  const GraftNode *node = step->node;
+  guint n_in = node->n_inputs, n_out = node->def->n_outputs;
+  GraftDType *dtypes = g_newa (GraftDType, n_in + 1);
+  gint *ranks = g_newa (gint, n_in + 1);
+  const gint64 **dims = g_newa (const gint64 *, n_in + 1);
+  const GraftTensor **values = g_newa (const GraftTensor *, n_in + 1);
+  gint *out_ranks = g_newa (gint, n_out + 1);
+  gint64 *out_dims = g_newa (gint64, (n_out + 1) * GRAFT_MAX_RANK);
+  GraftShapeContext sctx = { 0 };
+
+  for (guint k = 0; k < n_in; k++)
+    {
+      GraftTensor *t = ctx->slot[plan->inputs[step->in + k]];
+      dtypes[k] = t->dtype;
+      ranks[k] = graft_shape_get_rank (t->shape);
+      dims[k] = _graft_shape_dims (t->shape);
+      values[k] = t;
+    }
+  sctx.def = node->def;
+  sctx.op_name = node->name;
+  sctx.n_inputs = n_in;
+  sctx.in_dtypes = dtypes;
+  sctx.in_ranks = ranks;
+  sctx.in_dims = dims;
+  sctx.in_values = values;
+  sctx.attrs = _graft_node_attrs (node);
+  sctx.out_ranks = out_ranks;
+  sctx.out_dims = out_dims;
+  if (!_graft_shape_context_run (&sctx, error))
+    {
+      GError *e = *error;
+      *error = g_error_new (GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE, "%s op '%s': %s",
+                            node->def->name, node->name, e->message);
+      g_error_free (e);
+      return FALSE;
+    }
+  for (guint o = 0; o < n_out; o++)
+    {
+      guint32 s = step->out + o;
+      g_autoptr(GraftShape) shape = NULL;
+
+      if (plan->slots[s].source == GRAFT_SLOT_STATIC)
+        continue;
+      if (!_graft_dims_fully_defined (out_ranks[o], out_dims + o * GRAFT_MAX_RANK))
+        {
+          g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE,
+                       "%s op '%s': the shape of output %u is still unknown with the fed values",
+                       node->def->name, node->name, o);
+          return FALSE;
+        }
+      shape = graft_shape_new (out_dims + o * GRAFT_MAX_RANK, out_ranks[o]);
+      ctx->slot[s] = new_owned_tensor (plan->slots[s].dtype, shape);
+      ctx->owned[s] = TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_step (GraftExecContext *ctx,
+          guint             i,
+          GError          **error)
+{
+  GraftPlan *plan = ctx->plan;
+  const GraftStep *step = &plan->steps[i];
+  const GraftNode *node = step->node;
+  GMutex *lock;
+
+  switch ((GraftStepKind) step->kind)
+    {
+    case GRAFT_STEP_KERNEL:
+      {
+        GraftKernel *k = &ctx->kernels[i];
+        const GraftOpDef *def = node->def;
+
+        if (step->dynamic && !prepare_dynamic (ctx, step, error))
+          return FALSE;
+        if (def->closure == NULL)
+          ffi_call ((ffi_cif *) &def->cif, FFI_FN (def->kernel), NULL, ctx->argv + ctx->argv_start[i]);
+        else
+          {
+            GraftTensor **in = g_newa (GraftTensor *, node->n_inputs + 1);
+            for (guint k2 = 0; k2 < node->n_inputs; k2++)
+              in[k2] = ctx->slot[plan->inputs[step->in + k2]];
+            return _graft_kernel_invoke (k, _graft_node_attrs (node), in, &ctx->slot[step->out], error);
+          }
+        if (G_UNLIKELY (k->error != NULL))
+          {
+            g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_KERNEL, "%s op '%s': %s",
+                         def->name, node->name, k->error->message);
+            g_clear_error (&k->error);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
+    case GRAFT_STEP_CONST:
+      ctx->slot[step->out] = _graft_node_attrs (node)[node->def->value_attr].tensor;
+      return TRUE;
+
+    case GRAFT_STEP_VARIABLE:
+      {
+        GraftTensor *t;
+
+        lock = _graft_session_vars_lock (plan->session);
+        g_mutex_lock (lock);
+        t = step->var->value ? graft_tensor_ref (step->var->value) : NULL;
+        g_mutex_unlock (lock);
+        if (t == NULL)
+          return uninitialized (step->var, error);
+        ctx->slot[step->out] = t;
+        ctx->owned[step->out] = TRUE;
+        return TRUE;
+      }
+
+    case GRAFT_STEP_ASSIGN:
+      {
+        GraftTensor *value = ctx->slot[plan->inputs[step->in + 1]], *old;
+
+        if (!check_assign_shape (step, value, error))
+          return FALSE;
+        value = keepable (value);
+        lock = _graft_session_vars_lock (plan->session);
+        g_mutex_lock (lock);
+        old = step->var->value;
+        step->var->value = graft_tensor_ref (value);
+        g_mutex_unlock (lock);
+        g_clear_pointer (&old, graft_tensor_unref);
+        ctx->slot[step->out] = value;
+        ctx->owned[step->out] = TRUE;
+        return TRUE;
+      }
+
+    case GRAFT_STEP_ASSIGN_ADD:
+    case GRAFT_STEP_ASSIGN_SUB:
+      {
+        GraftTensor *value = ctx->slot[plan->inputs[step->in + 1]], *cur, *next;
+
+        if (!check_assign_shape (step, value, error))
+          return FALSE;
+        lock = _graft_session_vars_lock (plan->session);
+        /* Read, add and publish under the lock: concurrent updates of one
+         * variable must not lose each other. */
+        g_mutex_lock (lock);
+        cur = step->var->value;
+        if (cur == NULL)
+          {
+            g_mutex_unlock (lock);
+            return uninitialized (step->var, error);
+          }
+        next = updated (cur, value, step->kind == GRAFT_STEP_ASSIGN_ADD ? 1 : -1);
+        step->var->value = graft_tensor_ref (next);
+        g_mutex_unlock (lock);
+        graft_tensor_unref (cur);
+        ctx->slot[step->out] = next;
+        ctx->owned[step->out] = TRUE;
+        return TRUE;
+      }
+
+    case GRAFT_STEP_NOOP:
+      return TRUE;
+    }
+  return TRUE;
+}
+
+static void
+release_after (GraftExecContext *ctx,
+               const GraftStep  *step)
+{
+  GraftPlan *plan = ctx->plan;
+
+  for (guint32 r = 0; r < step->n_release; r++)
+    {
+      guint32 s = plan->releases[step->release + r];
+      if (ctx->owned[s])
+        {
+          graft_tensor_unref (ctx->slot[s]);
+          ctx->owned[s] = FALSE;
+        }
+      if (plan->slots[s].source != GRAFT_SLOT_STATIC)
+        ctx->slot[s] = NULL;
+    }
+}
+
+static gboolean
+bind_feeds (GraftExecContext *ctx,
+            GraftTensor     **feed_values,
+            GError          **error)
+{
+  GraftPlan *plan = ctx->plan;
+
+  for (guint f = 0; f < plan->n_feeds; f++)
+    {
+      GraftTensor *t = feed_values[f];
+      GraftOutput *o = plan->feed_outputs[f];
+      g_autofree char *name = NULL;
+
+      if (t == NULL)
+        {
+          name = graft_output_get_name (o);
+          g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FEED,
+                       "No value was given for the feed %s", name);
+          return FALSE;
+        }
+      if (t->dtype != o->dtype)
+        {
+          name = graft_output_get_name (o);
+          g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FEED,
+                       "Cannot feed a %s tensor to %s, which is %s", graft_dtype_get_name (t->dtype), name,
+                       graft_dtype_get_name (o->dtype));
+          return FALSE;
+        }
+      if (!_graft_dims_compatible (o->rank, o->dims, graft_shape_get_rank (t->shape), _graft_shape_dims (t->shape)))
+        {
+          GString *s = g_string_new (NULL);
+          g_autofree char *want = NULL, *got = graft_shape_to_string (t->shape);
+          _graft_dims_format (s, o->rank, o->dims);
+          want = g_string_free (s, FALSE);
+          name = graft_output_get_name (o);
+          g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FEED,
+                       "Cannot feed value of shape %s for Tensor '%s', which has shape '%s'", got, name, want);
+          return FALSE;
+        }
+      ctx->slot[plan->feed_slots[f]] = t;
+    }
+  return TRUE;
+}
+
+/* ---- parallel execution ---- */
+
+typedef struct {
+  GraftExecContext *ctx;
+  GCancellable *cancellable;
+  GMutex lock;
+  GCond cond;
+  GArray *ready;                /* step indices whose dependencies are done */
+  guint remaining;              /* steps not finished */
+  gint active;                  /* participants inside the loop */
+  GError *error;
+} ParallelRun;
+
+static void
+parallel_worker (gpointer data,
+                 gpointer user_data)
+{
+  ParallelRun *run = data;
+  GraftPlan *plan = run->ctx->plan;
+
+  g_mutex_lock (&run->lock);
+  for (;;)
+    {
+      guint32 i;
+      GError *error = NULL;
+      gboolean ok;
+
+      while (run->ready->len == 0 && run->remaining > 0 && run->error == NULL)
+        g_cond_wait (&run->cond, &run->lock);
+      if (run->remaining == 0 || run->error != NULL)
+        break;
+      i = g_array_index (run->ready, guint32, run->ready->len - 1);
+      g_array_set_size (run->ready, run->ready->len - 1);
+      g_mutex_unlock (&run->lock);
+
+      if (run->cancellable != NULL && g_cancellable_set_error_if_cancelled (run->cancellable, &error))
+        ok = FALSE;
+      else
+        ok = run_step (run->ctx, i, &error);
+
+      g_mutex_lock (&run->lock);
+      if (!ok)
+        {
+          if (run->error == NULL)
+            run->error = error;
+          else
+            g_error_free (error);
+          g_cond_broadcast (&run->cond);
+          break;
+        }
+      run->remaining--;
+      for (guint32 d = plan->dependents_start[i]; d < plan->dependents_start[i + 1]; d++)
+        {
+          guint32 to = plan->dependents[d];
+          if (--run->ctx->pending[to] == 0)
+            g_array_append_val (run->ready, to);
+        }
+      g_cond_broadcast (&run->cond);
+    }
+  run->active--;
+  g_cond_broadcast (&run->cond);
+  g_mutex_unlock (&run->lock);
+}
+
+static gboolean
+run_parallel (GraftExecContext *ctx,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  GraftPlan *plan = ctx->plan;
+  ParallelRun run = { 0 };
+  guint helpers = _graft_session_pool_size (plan->session) - 1;
+
+  run.ctx = ctx;
+  run.cancellable = cancellable;
+  g_mutex_init (&run.lock);
+  g_cond_init (&run.cond);
+  run.ready = g_array_new (FALSE, FALSE, sizeof (guint32));
+  run.remaining = plan->n_steps;
+  for (guint i = plan->n_steps; i-- > 0;)
+    {
+      ctx->pending[i] = (gint) plan->n_deps[i];
+      if (plan->n_deps[i] == 0)
+        g_array_append_val (run.ready, i);
+    }
+  run.active = 1 + helpers;
+  _graft_session_parallel_run (plan->session, parallel_worker, &run, helpers);
+  parallel_worker (&run, NULL);
+
+  /* Wait for the helpers to leave before the run's state goes away. */
+  g_mutex_lock (&run.lock);
+  while (run.active > 0)
+    g_cond_wait (&run.cond, &run.lock);
+  g_mutex_unlock (&run.lock);
+
+  g_array_unref (run.ready);
+  g_mutex_clear (&run.lock);
+  g_cond_clear (&run.cond);
+  if (run.error != NULL)
+    {
+      g_propagate_error (error, run.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_graft_plan_run (GraftPlan     *plan,
+                 GraftTensor  **feed_values,
+                 GraftTensor  **results,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  GraftExecContext *ctx = context_acquire (plan);
+  gboolean ok = TRUE;
+
+  if (!bind_feeds (ctx, feed_values, error))
+    ok = FALSE;
+  else if (plan->parallel)
+    ok = run_parallel (ctx, cancellable, error);
+  else
+    for (guint i = 0; i < plan->n_steps; i++)
+      {
+        /* Cancellation is checked between ops. */
+        if (cancellable != NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
+          {
+            ok = FALSE;
+            break;
+          }
+        if (G_UNLIKELY (!run_step (ctx, i, error)))
+          {
+            ok = FALSE;
+            break;
+          }
+        release_after (ctx, &plan->steps[i]);
+      }
+
+  if (ok)
+    for (guint f = 0; f < plan->n_fetches; f++)
+      results[f] = keepable (ctx->slot[plan->fetch_slots[f]]);
+  context_reset (ctx);
+  context_release (ctx);
+  return ok;
+}

@@ -1,0 +1,103 @@
+/* graft-session-private.h: plans and their execution.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "graft-kernel-private.h"
+#include "graft-tensor-private.h"
+
+G_BEGIN_DECLS
+
+/* A variable's value in one session. The value is an immutable tensor that
+ * assignments replace (under the session's lock), so a reader holding a
+ * reference never sees a half-written value. */
+typedef struct {
+  GraftNode *node;              /* the VariableV2 op */
+  GraftTensor *value;           /* NULL until initialized */
+} GraftSessionVar;
+
+typedef enum {
+  GRAFT_STEP_KERNEL,
+  GRAFT_STEP_CONST,
+  GRAFT_STEP_VARIABLE,
+  GRAFT_STEP_ASSIGN,
+  GRAFT_STEP_ASSIGN_ADD,
+  GRAFT_STEP_ASSIGN_SUB,
+  GRAFT_STEP_NOOP,
+} GraftStepKind;
+
+typedef enum {
+  GRAFT_SLOT_STATIC,            /* computed; its bytes are at a planned arena offset */
+  GRAFT_SLOT_DYNAMIC,           /* computed; shape known only at run time */
+  GRAFT_SLOT_FEED,              /* the caller's tensor */
+  GRAFT_SLOT_SHARED,            /* a tensor someone else owns: a Const, a variable */
+} GraftSlotSource;
+
+typedef struct {
+  GraftShape *shape;            /* fully defined for STATIC slots */
+  GraftDType dtype;
+  guint8 source;                /* GraftSlotSource */
+  gsize offset;                 /* arena offset of STATIC slots */
+  guint32 last_use;             /* index of the last step reading it */
+} GraftSlot;
+
+typedef struct {
+  GraftNode *node;
+  guint8 kind;                  /* GraftStepKind */
+  guint8 dynamic;               /* some output shape is known only at run time */
+  guint32 in;                   /* first entry in plan->inputs (node->n_inputs of them) */
+  guint32 out;                  /* slot of output 0; outputs are consecutive */
+  guint32 release;              /* first entry in plan->releases */
+  guint32 n_release;
+  GraftSessionVar *var;         /* VARIABLE and ASSIGN* steps */
+  gint64 seed;
+  gint64 seed2;
+  gboolean has_seeds;
+} GraftStep;
+
+typedef struct _GraftPlan GraftPlan;
+typedef struct _GraftExecContext GraftExecContext;
+
+struct _GraftPlan {
+  gint ref_count;
+  GraftSession *session;        /* not a reference: the session owns its plans */
+  guint n_steps;
+  GraftStep *steps;
+  guint n_slots;
+  GraftSlot *slots;
+  guint32 *inputs;              /* slot of each step input */
+  guint32 *releases;            /* slots whose last reader is a step */
+  guint n_feeds;
+  guint32 *feed_slots;
+  GraftOutput **feed_outputs;
+  guint n_fetches;
+  guint32 *fetch_slots;
+  gsize arena_size;
+  gboolean parallel;            /* independent heavy branches exist */
+  guint32 *n_deps;              /* parallel mode: steps each step waits for */
+  guint32 *dependents;          /* parallel mode: CSR of the steps waiting on each */
+  guint32 *dependents_start;
+  GMutex pool_lock;
+  GPtrArray *pool;              /* idle GraftExecContexts */
+};
+
+GraftPlan *_graft_plan_new   (GraftSession *session, GraftOutput **feeds, guint n_feeds,
+                              GraftOutput **fetches, guint n_fetches, GraftOutput **targets,
+                              guint n_targets, GError **error);
+GraftPlan *_graft_plan_ref   (GraftPlan *plan);
+void       _graft_plan_unref (GraftPlan *plan);
+
+/* Runs a plan: `feed_values` in plan feed order, `results` receives one new
+ * reference per fetch. */
+gboolean   _graft_plan_run   (GraftPlan *plan, GraftTensor **feed_values, GraftTensor **results,
+                              GCancellable *cancellable, GError **error);
+
+/* Session internals the planner and executor use. */
+GraftSessionVar *_graft_session_var         (GraftSession *session, GraftNode *node);
+GMutex          *_graft_session_vars_lock   (GraftSession *session);
+guint            _graft_session_pool_size   (GraftSession *session);
+void             _graft_session_parallel_run (GraftSession *session, GFunc worker, gpointer data,
+                                              guint n_helpers);
+
+G_END_DECLS

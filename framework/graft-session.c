@@ -1,0 +1,743 @@
+/* graft-session.c: evaluating a graph.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "graft-session-private.h"
+
+struct _GraftSession {
+  GObject parent_instance;
+  GraftGraph *graph;
+
+  GMutex vars_lock;             /* the variables' values */
+  GHashTable *vars;             /* GraftNode * → GraftSessionVar */
+
+  GMutex cache_lock;
+  GHashTable *plans;            /* PlanKey → GraftPlan */
+  guint64 plans_version;
+
+  guint n_threads;
+  GThreadPool *pool;            /* n_threads - 1 helpers, made on first use */
+};
+
+/**
+ * GraftSession:
+ *
+ * Evaluates a graph. A session holds its own values of the graph's
+ * variables (two sessions on one graph do not share them) and a cache of
+ * plans, one per (graph version, feeds, fetches, targets).
+ *
+ * graft_session_run() may be called from several threads at once; each
+ * run gets its own buffers, and variables are read and assigned
+ * atomically. The graph may grow while runs are in flight: graphs are
+ * append-only and plans are snapshots, so a run sees the graph as it was
+ * when its plan was made (new ops get new plans through the version).
+ */
+G_DEFINE_FINAL_TYPE (GraftSession, graft_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_GRAPH,
+  PROP_NUM_THREADS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct {
+  guint64 version;
+  guint n;                      /* n_feeds, n_fetches, n_targets, then pointers */
+  gpointer items[];
+} PlanKey;
+
+static guint
+plan_key_hash (gconstpointer data)
+{
+  const PlanKey *k = data;
+  guint64 h = k->version * 0x9E3779B97F4A7C15ull;
+
+  for (guint i = 0; i < k->n; i++)
+    h = (h ^ GPOINTER_TO_SIZE (k->items[i])) * 0x100000001B3ull;
+  return (guint) (h ^ (h >> 32));
+}
+
+static gboolean
+plan_key_equal (gconstpointer a,
+                gconstpointer b)
+{
+  const PlanKey *x = a, *y = b;
+
+  return x->version == y->version && x->n == y->n &&
+         memcmp (x->items, y->items, sizeof (gpointer) * x->n) == 0;
+}
+
+static void
+session_var_free (gpointer data)
+{
+  GraftSessionVar *var = data;
+
+  g_clear_pointer (&var->value, graft_tensor_unref);
+  g_free (var);
+}
+
+static void
+graft_session_finalize (GObject *object)
+{
+  GraftSession *self = GRAFT_SESSION (object);
+
+  if (self->pool != NULL)
+    g_thread_pool_free (self->pool, TRUE, TRUE);
+  g_hash_table_unref (self->plans);
+  g_hash_table_unref (self->vars);
+  g_mutex_clear (&self->vars_lock);
+  g_mutex_clear (&self->cache_lock);
+  g_clear_object (&self->graph);
+  G_OBJECT_CLASS (graft_session_parent_class)->finalize (object);
+}
+
+static void
+graft_session_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  GraftSession *self = GRAFT_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH: g_value_set_object (value, self->graph); break;
+    case PROP_NUM_THREADS: g_value_set_uint (value, self->n_threads); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+graft_session_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  GraftSession *self = GRAFT_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH: self->graph = g_value_dup_object (value); break;
+    case PROP_NUM_THREADS: graft_session_set_num_threads (self, g_value_get_uint (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+graft_session_class_init (GraftSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = graft_session_finalize;
+  object_class->get_property = graft_session_get_property;
+  object_class->set_property = graft_session_set_property;
+
+  /**
+   * GraftSession:graph:
+   *
+   * The graph the session evaluates.
+   */
+  properties[PROP_GRAPH] =
+    g_param_spec_object ("graph", NULL, NULL, GRAFT_TYPE_GRAPH,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * GraftSession:num-threads:
+   *
+   * How many threads may run independent branches of one run at the same
+   * time (the calling thread included); 1 runs every op on the calling
+   * thread. Branches only go parallel when at least two heavy ops can run
+   * at once. Defaults to the number of processors.
+   */
+  properties[PROP_NUM_THREADS] =
+    g_param_spec_uint ("num-threads", NULL, NULL, 1, 1024, 1,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+graft_session_init (GraftSession *self)
+{
+  g_mutex_init (&self->vars_lock);
+  g_mutex_init (&self->cache_lock);
+  self->vars = g_hash_table_new_full (NULL, NULL, NULL, session_var_free);
+  self->plans = g_hash_table_new_full (plan_key_hash, plan_key_equal, g_free, (GDestroyNotify) _graft_plan_unref);
+  self->n_threads = MAX (1, g_get_num_processors ());
+}
+
+/**
+ * graft_session_new:
+ * @graph: the graph to evaluate
+ *
+ * Returns: (transfer full): a new session; its variables are uninitialized
+ */
+GraftSession *
+graft_session_new (GraftGraph *graph)
+{
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
+  return g_object_new (GRAFT_TYPE_SESSION, "graph", graph, NULL);
+}
+
+/**
+ * graft_session_get_graph:
+ * @session: a #GraftSession
+ *
+ * Returns: (transfer none): the session's graph
+ */
+GraftGraph *
+graft_session_get_graph (GraftSession *session)
+{
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), NULL);
+  return session->graph;
+}
+
+/**
+ * graft_session_get_num_threads:
+ * @session: a #GraftSession
+ *
+ * Returns: the value of #GraftSession:num-threads
+ */
+guint
+graft_session_get_num_threads (GraftSession *session)
+{
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), 1);
+  return session->n_threads;
+}
+
+/**
+ * graft_session_set_num_threads:
+ * @session: a #GraftSession
+ * @n_threads: 1 or more
+ *
+ * Sets #GraftSession:num-threads. Runs already in flight keep the pool
+ * they started with.
+ */
+void
+graft_session_set_num_threads (GraftSession *session,
+                               guint         n_threads)
+{
+  g_return_if_fail (GRAFT_IS_SESSION (session));
+  g_return_if_fail (n_threads >= 1);
+
+  g_mutex_lock (&session->cache_lock);
+  if (session->n_threads != n_threads)
+    {
+      session->n_threads = n_threads;
+      /* Plans decide on parallelism when they are made. */
+      g_hash_table_remove_all (session->plans);
+      if (session->pool != NULL)
+        g_thread_pool_set_max_threads (session->pool, (gint) MAX (1, n_threads - 1), NULL);
+    }
+  g_mutex_unlock (&session->cache_lock);
+  g_object_notify_by_pspec (G_OBJECT (session), properties[PROP_NUM_THREADS]);
+}
+
+/* ---- internals for the planner and the executor ---- */
+
+GraftSessionVar *
+_graft_session_var (GraftSession *session,
+                    GraftNode    *node)
+{
+  GraftSessionVar *var;
+
+  g_mutex_lock (&session->vars_lock);
+  var = g_hash_table_lookup (session->vars, node);
+  if (var == NULL)
+    {
+      var = g_new0 (GraftSessionVar, 1);
+      var->node = node;
+      g_hash_table_insert (session->vars, node, var);
+    }
+  g_mutex_unlock (&session->vars_lock);
+  return var;
+}
+
+GMutex *
+_graft_session_vars_lock (GraftSession *session)
+{
+  return &session->vars_lock;
+}
+
+guint
+_graft_session_pool_size (GraftSession *session)
+{
+  return session->n_threads;
+}
+
+typedef struct {
+  GFunc func;
+  gpointer data;
+} PoolTask;
+
+static void
+pool_trampoline (gpointer task,
+                 gpointer user_data)
+{
+  PoolTask *t = task;
+
+  t->func (t->data, NULL);
+  g_free (t);
+}
+
+void
+_graft_session_parallel_run (GraftSession *session,
+                             GFunc         worker,
+                             gpointer      data,
+                             guint         n_helpers)
+{
+  g_mutex_lock (&session->cache_lock);
+  if (session->pool == NULL)
+    /* Exclusive threads: the pool persists with the session instead of
+     * being created per run. */
+    session->pool = g_thread_pool_new (pool_trampoline, NULL, (gint) MAX (1, session->n_threads - 1), TRUE, NULL);
+  g_mutex_unlock (&session->cache_lock);
+
+  for (guint i = 0; i < n_helpers; i++)
+    {
+      PoolTask *t = g_new (PoolTask, 1);
+      t->func = worker;
+      t->data = data;
+      g_thread_pool_push (session->pool, t, NULL);
+    }
+}
+
+/* ---- plans ---- */
+
+static GraftPlan *
+lookup_plan (GraftSession  *session,
+             GraftOutput  **feeds,
+             guint          n_feeds,
+             GraftOutput  **fetches,
+             guint          n_fetches,
+             GraftOutput  **targets,
+             guint          n_targets,
+             GError       **error)
+{
+  guint n = 3 + n_feeds + n_fetches + n_targets;
+  PlanKey *key = g_alloca (sizeof (PlanKey) + sizeof (gpointer) * n);
+  guint64 version = graft_graph_get_version (session->graph);
+  GraftPlan *plan;
+
+  key->version = version;
+  key->n = n;
+  key->items[0] = GUINT_TO_POINTER (n_feeds);
+  key->items[1] = GUINT_TO_POINTER (n_fetches);
+  key->items[2] = GUINT_TO_POINTER (n_targets);
+  if (n_feeds)
+    memcpy (key->items + 3, feeds, sizeof (gpointer) * n_feeds);
+  if (n_fetches)
+    memcpy (key->items + 3 + n_feeds, fetches, sizeof (gpointer) * n_fetches);
+  if (n_targets)
+    memcpy (key->items + 3 + n_feeds + n_fetches, targets, sizeof (gpointer) * n_targets);
+
+  g_mutex_lock (&session->cache_lock);
+  /* Plans of older versions stay valid (graphs only grow) but would pile
+   * up while a program alternates building and running. */
+  if (version != session->plans_version)
+    {
+      g_hash_table_remove_all (session->plans);
+      session->plans_version = version;
+    }
+  plan = g_hash_table_lookup (session->plans, key);
+  if (plan != NULL)
+    _graft_plan_ref (plan);
+  g_mutex_unlock (&session->cache_lock);
+  if (plan != NULL)
+    return plan;
+
+  plan = _graft_plan_new (session, feeds, n_feeds, fetches, n_fetches, targets, n_targets, error);
+  if (plan == NULL)
+    return NULL;
+  g_mutex_lock (&session->cache_lock);
+  if (version == session->plans_version && !g_hash_table_contains (session->plans, key))
+    g_hash_table_insert (session->plans, g_memdup2 (key, sizeof (PlanKey) + sizeof (gpointer) * n),
+                         _graft_plan_ref (plan));
+  g_mutex_unlock (&session->cache_lock);
+  return plan;
+}
+
+/**
+ * graft_session_run:
+ * @session: a #GraftSession
+ * @feeds: (array length=n_feeds) (nullable): outputs whose values are given
+ * @feed_values: (array length=n_feeds) (nullable): their values
+ * @n_feeds: the number of feeds
+ * @fetches: (array length=n_fetches) (nullable): outputs to compute
+ * @n_fetches: the number of fetches
+ * @targets: (array length=n_targets) (nullable): ops to run for their
+ *   effect (initializers, assignments)
+ * @n_targets: the number of targets
+ * @cancellable: (nullable): checked between ops
+ * @n_results: (out): the number of results, @n_fetches
+ * @error: return location for a #GError
+ *
+ * `Session.run`: computes @fetches and runs @targets, running only the ops
+ * they need. A feed replaces an output (any output, not only a
+ * placeholder's): the ops behind it do not run. A placeholder that is
+ * needed and not fed is an error naming it, as is reading a variable that
+ * was never assigned (`Attempting to use uninitialized value NAME`).
+ *
+ * Returns: (array length=n_results) (transfer full) (nullable): one new
+ *   tensor per fetch, in order; %NULL with @error set (#GRAFT_SESSION_ERROR,
+ *   or %G_IO_ERROR_CANCELLED)
+ */
+GraftTensor **
+graft_session_run (GraftSession  *session,
+                   GraftOutput  **feeds,
+                   GraftTensor  **feed_values,
+                   guint          n_feeds,
+                   GraftOutput  **fetches,
+                   guint          n_fetches,
+                   GraftOutput  **targets,
+                   guint          n_targets,
+                   GCancellable  *cancellable,
+                   guint         *n_results,
+                   GError       **error)
+{
+  GraftPlan *plan;
+  GraftTensor **results;
+  gboolean ok;
+
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), NULL);
+  g_return_val_if_fail (n_feeds == 0 || (feeds != NULL && feed_values != NULL), NULL);
+  g_return_val_if_fail (n_fetches == 0 || fetches != NULL, NULL);
+  g_return_val_if_fail (n_targets == 0 || targets != NULL, NULL);
+  g_return_val_if_fail (n_results != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  *n_results = 0;
+  for (guint i = 0; i < n_feeds; i++)
+    g_return_val_if_fail (feeds[i] != NULL && feed_values[i] != NULL, NULL);
+  for (guint i = 0; i < n_fetches; i++)
+    g_return_val_if_fail (fetches[i] != NULL, NULL);
+  for (guint i = 0; i < n_targets; i++)
+    g_return_val_if_fail (targets[i] != NULL, NULL);
+
+  plan = lookup_plan (session, feeds, n_feeds, fetches, n_fetches, targets, n_targets, error);
+  if (plan == NULL)
+    return NULL;
+  results = g_new0 (GraftTensor *, n_fetches + 1);
+  ok = _graft_plan_run (plan, feed_values, results, cancellable, error);
+  _graft_plan_unref (plan);
+  if (!ok)
+    {
+      g_free (results);
+      return NULL;
+    }
+  *n_results = n_fetches;
+  return results;
+}
+
+/**
+ * graft_session_fetch:
+ * @session: a #GraftSession
+ * @fetch: the output to compute
+ * @error: return location for a #GError
+ *
+ * graft_session_run() with one fetch and nothing else.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL with @error set
+ */
+GraftTensor *
+graft_session_fetch (GraftSession *session,
+                     GraftOutput  *fetch,
+                     GError      **error)
+{
+  g_autofree GraftTensor **results = NULL;
+  guint n;
+
+  g_return_val_if_fail (fetch != NULL, NULL);
+  results = graft_session_run (session, NULL, NULL, 0, &fetch, 1, NULL, 0, NULL, &n, error);
+  return results ? results[0] : NULL;
+}
+
+/**
+ * graft_session_run_target:
+ * @session: a #GraftSession
+ * @target: an op to run for its effect, such as the initializer of
+ *   graft_graph_global_variables_initializer()
+ * @error: return location for a #GError
+ *
+ * graft_session_run() with one target and nothing else.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+graft_session_run_target (GraftSession *session,
+                          GraftOutput  *target,
+                          GError      **error)
+{
+  g_autofree GraftTensor **results = NULL;
+  guint n;
+
+  g_return_val_if_fail (target != NULL, FALSE);
+  results = graft_session_run (session, NULL, NULL, 0, NULL, 0, &target, 1, NULL, &n, error);
+  return results != NULL;
+}
+
+/**
+ * graft_session_get_variable_value:
+ * @session: a #GraftSession
+ * @variable: a variable of the session's graph
+ *
+ * Returns: (transfer full) (nullable): the variable's current value in this
+ *   session, %NULL if it has none yet
+ */
+GraftTensor *
+graft_session_get_variable_value (GraftSession  *session,
+                                  GraftVariable *variable)
+{
+  GraftOutput *op;
+  GraftSessionVar *var;
+  GraftTensor *value = NULL;
+
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), NULL);
+  g_return_val_if_fail (GRAFT_IS_VARIABLE (variable), NULL);
+
+  op = graft_variable_get_output (variable);
+  if (op == NULL || op->node->graph != session->graph)
+    return NULL;
+  g_mutex_lock (&session->vars_lock);
+  var = g_hash_table_lookup (session->vars, op->node);
+  if (var != NULL && var->value != NULL)
+    value = graft_tensor_ref (var->value);
+  g_mutex_unlock (&session->vars_lock);
+  return value;
+}
+
+/**
+ * graft_session_is_initialized:
+ * @session: a #GraftSession
+ * @variable: a variable of the session's graph
+ *
+ * Returns: whether @variable has a value in this session
+ */
+gboolean
+graft_session_is_initialized (GraftSession  *session,
+                              GraftVariable *variable)
+{
+  g_autoptr(GraftTensor) value = graft_session_get_variable_value (session, variable);
+
+  return value != NULL;
+}
+
+/**
+ * graft_session_report_uninitialized_variables:
+ * @session: a #GraftSession
+ *
+ * `tf.report_uninitialized_variables()`: the names of the graph's global
+ * and local variables that have no value in this session. (Graft has no
+ * string tensors, so this is a session call rather than an op.)
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the variables' op
+ *   names, in collection order
+ */
+char **
+graft_session_report_uninitialized_variables (GraftSession *session)
+{
+  const char *keys[] = { GRAFT_GLOBAL_VARIABLES, GRAFT_LOCAL_VARIABLES };
+  GPtrArray *names;
+
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), NULL);
+
+  names = g_ptr_array_new ();
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      guint n;
+      g_autofree GraftVariable **vars = graft_graph_get_collection_variables (session->graph, keys[k], NULL, &n);
+
+      for (guint i = 0; i < n; i++)
+        if (!graft_session_is_initialized (session, vars[i]))
+          g_ptr_array_add (names, g_strdup (graft_variable_get_op_name (vars[i])));
+    }
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
+/* ---- callables ---- */
+
+struct _GraftCallable {
+  GObject parent_instance;
+  GraftSession *session;
+  GraftPlan *plan;
+};
+
+/**
+ * GraftCallable:
+ *
+ * A prepared run: fixed feeds, fetches and targets, planned once. Running
+ * it skips every look-up; only the feed values change between runs. Safe
+ * to run from several threads at once.
+ */
+G_DEFINE_FINAL_TYPE (GraftCallable, graft_callable, G_TYPE_OBJECT)
+
+static void
+graft_callable_finalize (GObject *object)
+{
+  GraftCallable *self = GRAFT_CALLABLE (object);
+
+  g_clear_pointer (&self->plan, _graft_plan_unref);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (graft_callable_parent_class)->finalize (object);
+}
+
+static void
+graft_callable_class_init (GraftCallableClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = graft_callable_finalize;
+}
+
+static void
+graft_callable_init (GraftCallable *self)
+{
+}
+
+/**
+ * graft_session_make_callable:
+ * @session: a #GraftSession
+ * @feeds: (array length=n_feeds) (nullable): the outputs that will be fed
+ * @n_feeds: the number of feeds
+ * @fetches: (array length=n_fetches) (nullable): the outputs to compute
+ * @n_fetches: the number of fetches
+ * @targets: (array length=n_targets) (nullable): ops to run for effect
+ * @n_targets: the number of targets
+ * @error: return location for a #GError
+ *
+ * Plans a run once (`Session.make_callable`). Errors that do not depend on
+ * values (an unfed placeholder, a fetch without outputs, another graph)
+ * are reported here.
+ *
+ * Returns: (transfer full) (nullable): the callable, or %NULL with @error set
+ */
+GraftCallable *
+graft_session_make_callable (GraftSession  *session,
+                             GraftOutput  **feeds,
+                             guint          n_feeds,
+                             GraftOutput  **fetches,
+                             guint          n_fetches,
+                             GraftOutput  **targets,
+                             guint          n_targets,
+                             GError       **error)
+{
+  GraftCallable *callable;
+  GraftPlan *plan;
+
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), NULL);
+  g_return_val_if_fail (n_feeds == 0 || feeds != NULL, NULL);
+  g_return_val_if_fail (n_fetches == 0 || fetches != NULL, NULL);
+  g_return_val_if_fail (n_targets == 0 || targets != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  plan = _graft_plan_new (session, feeds, n_feeds, fetches, n_fetches, targets, n_targets, error);
+  if (plan == NULL)
+    return NULL;
+  callable = g_object_new (GRAFT_TYPE_CALLABLE, NULL);
+  callable->session = g_object_ref (session);
+  callable->plan = plan;
+  return callable;
+}
+
+/**
+ * graft_callable_get_num_feeds:
+ * @callable: a #GraftCallable
+ *
+ * Returns: how many feed values a run takes
+ */
+guint
+graft_callable_get_num_feeds (GraftCallable *callable)
+{
+  g_return_val_if_fail (GRAFT_IS_CALLABLE (callable), 0);
+  return callable->plan->n_feeds;
+}
+
+/**
+ * graft_callable_get_num_fetches:
+ * @callable: a #GraftCallable
+ *
+ * Returns: how many tensors a run returns
+ */
+guint
+graft_callable_get_num_fetches (GraftCallable *callable)
+{
+  g_return_val_if_fail (GRAFT_IS_CALLABLE (callable), 0);
+  return callable->plan->n_fetches;
+}
+
+/**
+ * graft_callable_run_into:
+ * @callable: a #GraftCallable
+ * @feed_values: (array) (nullable): one tensor per feed, in the order given
+ *   to graft_session_make_callable()
+ * @results: (array) (out caller-allocates) (nullable): room for one tensor
+ *   per fetch; each receives a new reference
+ * @cancellable: (nullable): checked between ops
+ * @error: return location for a #GError
+ *
+ * Runs the prepared plan without allocating anything but the results: the
+ * fastest way to run a graph repeatedly from C.
+ *
+ * Returns: %TRUE on success; on failure @results is untouched
+ */
+gboolean
+graft_callable_run_into (GraftCallable  *callable,
+                         GraftTensor   **feed_values,
+                         GraftTensor   **results,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  g_return_val_if_fail (GRAFT_IS_CALLABLE (callable), FALSE);
+  g_return_val_if_fail (callable->plan->n_feeds == 0 || feed_values != NULL, FALSE);
+  g_return_val_if_fail (callable->plan->n_fetches == 0 || results != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _graft_plan_run (callable->plan, feed_values, results, cancellable, error);
+}
+
+/**
+ * graft_callable_run:
+ * @callable: a #GraftCallable
+ * @feed_values: (array length=n_feeds) (nullable): one tensor per feed
+ * @n_feeds: the number of feed values; must match the callable's
+ * @cancellable: (nullable): checked between ops
+ * @n_results: (out): the number of results
+ * @error: return location for a #GError
+ *
+ * Runs the prepared plan.
+ *
+ * Returns: (array length=n_results) (transfer full) (nullable): one new
+ *   tensor per fetch, or %NULL with @error set
+ */
+GraftTensor **
+graft_callable_run (GraftCallable  *callable,
+                    GraftTensor   **feed_values,
+                    guint           n_feeds,
+                    GCancellable   *cancellable,
+                    guint          *n_results,
+                    GError        **error)
+{
+  GraftTensor **results;
+
+  g_return_val_if_fail (GRAFT_IS_CALLABLE (callable), NULL);
+  g_return_val_if_fail (n_results != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  *n_results = 0;
+  if (n_feeds != callable->plan->n_feeds)
+    {
+      g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FEED,
+                   "The callable takes %u feeds, but %u were given", callable->plan->n_feeds, n_feeds);
+      return NULL;
+    }
+  for (guint i = 0; i < n_feeds; i++)
+    g_return_val_if_fail (feed_values[i] != NULL, NULL);
+  results = g_new0 (GraftTensor *, callable->plan->n_fetches + 1);
+  if (!_graft_plan_run (callable->plan, feed_values, results, cancellable, error))
+    {
+      g_free (results);
+      return NULL;
+    }
+  *n_results = callable->plan->n_fetches;
+  return results;
+}

@@ -1,0 +1,578 @@
+/* test-session.cc: GraftSession — feeds, fetches, targets, pruning,
+ * variables, callables, threads and cancellation. */
+#include <gtest/gtest.h>
+#include <graft.h>
+
+#include <atomic>
+#include <cmath>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct GraphFixture : public ::testing::Test {
+  GraftGraph *graph = nullptr;
+  GError *error = nullptr;
+
+  void SetUp () override { graph = graft_graph_new (); }
+  void TearDown () override
+  {
+    g_clear_error (&error);
+    g_clear_object (&graph);
+  }
+
+  GraftOutput *
+  placeholder (const char *name, GraftDType dtype, GraftShape *shape)
+  {
+    g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Placeholder", name);
+    graft_op_builder_set_attr_type (b, "dtype", dtype);
+    if (shape)
+      graft_op_builder_set_attr_shape (b, "shape", shape);
+    GraftOutput *o = graft_op_builder_finish (b, &error);
+    EXPECT_NE (o, nullptr) << (error ? error->message : "");
+    return o;
+  }
+
+  GraftOutput *
+  constant (const char *name, GraftTensor *value)
+  {
+    g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Const", name);
+    graft_op_builder_set_attr_tensor (b, "value", value);
+    graft_op_builder_set_attr_type (b, "dtype", graft_tensor_get_dtype (value));
+    GraftOutput *o = graft_op_builder_finish (b, &error);
+    EXPECT_NE (o, nullptr) << (error ? error->message : "");
+    return o;
+  }
+
+  GraftOutput *
+  binary (const char *type, GraftOutput *x, GraftOutput *y, const char *name = nullptr)
+  {
+    g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, type, name);
+    graft_op_builder_add_input (b, x);
+    graft_op_builder_add_input (b, y);
+    GraftOutput *o = graft_op_builder_finish (b, &error);
+    EXPECT_NE (o, nullptr) << (error ? error->message : "");
+    return o;
+  }
+
+  GraftOutput *
+  scalar (float v)
+  {
+    g_autoptr(GraftTensor) t = graft_tensor_new_scalar (GRAFT_DTYPE_FLOAT32, v);
+    return constant (nullptr, t);
+  }
+};
+
+GraftTensor *
+floats (std::vector<float> values, GraftShape *shape = nullptr)
+{
+  return graft_tensor_new_from_floats (values.data (), values.size (), shape, nullptr);
+}
+
+std::vector<double>
+values_of (GraftTensor *t)
+{
+  gsize n;
+  g_autofree double *v = graft_tensor_dup_doubles (t, &n);
+  return std::vector<double> (v, v + n);
+}
+
+class Session : public GraphFixture {};
+
+TEST_F (Session, FetchesComputeWhatTheyNeed)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (3);
+  g_autoptr(GraftTensor) a = floats ({ 1, 2, 3 }, shape);
+  GraftOutput *ca = constant ("a", a);
+  GraftOutput *sum = binary ("Add", ca, ca);
+  GraftOutput *prod = binary ("Mul", sum, scalar (10));
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  GraftOutput *fetches[] = { prod, sum };
+  guint n = 0;
+  GraftTensor **out = graft_session_run (s, nullptr, nullptr, 0, fetches, 2, nullptr, 0, nullptr, &n, &error);
+
+  ASSERT_NE (out, nullptr) << error->message;
+  ASSERT_EQ (n, 2u);
+  EXPECT_EQ (values_of (out[0]), (std::vector<double>{ 20, 40, 60 }));
+  EXPECT_EQ (values_of (out[1]), (std::vector<double>{ 2, 4, 6 }));
+  EXPECT_EQ (graft_tensor_get_dtype (out[0]), GRAFT_DTYPE_FLOAT32);
+  for (guint i = 0; i < n; i++)
+    graft_tensor_unref (out[i]);
+  g_free (out);
+}
+
+TEST_F (Session, UnfedPlaceholderIsAnErrorNamingIt)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new_matrix (-1, 2);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+  GraftOutput *y = binary ("Mul", x, scalar (2));
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  g_autoptr(GraftTensor) r = graft_session_fetch (s, y, &error);
+
+  EXPECT_EQ (r, nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_UNFED_PLACEHOLDER));
+  EXPECT_STREQ (error->message, "You must feed a value for placeholder tensor 'x' with dtype float and shape [?,2]");
+}
+
+TEST_F (Session, FeedsReplaceAnyOutputAndPruneWhatIsBehind)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (2);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+  GraftOutput *doubled = binary ("Add", x, x);
+  GraftOutput *out = binary ("Mul", doubled, scalar (3));
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  /* Feeding the intermediate: the unfed placeholder behind it is never
+   * needed. */
+  g_autoptr(GraftTensor) v = floats ({ 5, 7 }, shape);
+  GraftOutput *feeds[] = { doubled };
+  GraftTensor *values[] = { v };
+  guint n;
+  GraftTensor **r = graft_session_run (s, feeds, values, 1, &out, 1, nullptr, 0, nullptr, &n, &error);
+
+  ASSERT_NE (r, nullptr) << error->message;
+  EXPECT_EQ (values_of (r[0]), (std::vector<double>{ 15, 21 }));
+  graft_tensor_unref (r[0]);
+  g_free (r);
+
+  /* Fetching a fed output returns the feed itself. */
+  r = graft_session_run (s, feeds, values, 1, feeds, 1, nullptr, 0, nullptr, &n, &error);
+  ASSERT_NE (r, nullptr) << error->message;
+  EXPECT_EQ (r[0], v);
+  graft_tensor_unref (r[0]);
+  g_free (r);
+}
+
+TEST_F (Session, PartialShapesAreResolvedAtRunTime)
+{
+  g_autoptr(GraftShape) partial = graft_shape_new_matrix (-1, 2);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, partial);
+  GraftOutput *y = binary ("Add", x, scalar (1));
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+
+  for (int rows = 1; rows <= 3; rows++)
+    {
+      g_autoptr(GraftShape) shape = graft_shape_new_matrix (rows, 2);
+      std::vector<float> data (rows * 2);
+      for (int i = 0; i < rows * 2; i++)
+        data[i] = i;
+      g_autoptr(GraftTensor) v = floats (data, shape);
+      GraftTensor *values[] = { v };
+      guint n;
+      GraftTensor **r = graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+      ASSERT_NE (r, nullptr) << error->message;
+      EXPECT_TRUE (graft_shape_equal (graft_tensor_get_shape (r[0]), shape));
+      EXPECT_EQ (graft_tensor_get_double (r[0], rows * 2 - 1), rows * 2);
+      graft_tensor_unref (r[0]);
+      g_free (r);
+    }
+}
+
+TEST_F (Session, BadFeedsAndFetchesAreErrors)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (2);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+  GraftOutput *y = binary ("Add", x, x);
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  guint n;
+
+  /* Wrong dtype. */
+  gint32 iv[2] = { 1, 2 };
+  g_autoptr(GraftTensor) ints = graft_tensor_new_from_int32s (iv, 2, nullptr, nullptr);
+  GraftTensor *values[] = { ints };
+  EXPECT_EQ (graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error), nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FEED));
+  EXPECT_NE (strstr (error->message, "x:0"), nullptr) << error->message;
+  g_clear_error (&error);
+
+  /* Wrong shape. */
+  g_autoptr(GraftTensor) three = floats ({ 1, 2, 3 });
+  values[0] = three;
+  EXPECT_EQ (graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error), nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FEED));
+  EXPECT_STREQ (error->message, "Cannot feed value of shape (3,) for Tensor 'x:0', which has shape '(2,)'");
+  g_clear_error (&error);
+
+  /* Fed twice. */
+  g_autoptr(GraftTensor) two = floats ({ 1, 2 });
+  GraftOutput *feeds2[] = { x, x };
+  GraftTensor *values2[] = { two, two };
+  EXPECT_EQ (graft_session_run (s, feeds2, values2, 2, &y, 1, nullptr, 0, nullptr, &n, &error), nullptr);
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FEED));
+  g_clear_error (&error);
+
+  /* An op without outputs cannot be fetched, only run. */
+  g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "NoOp", "group");
+  GraftOutput *noop = graft_op_builder_finish (b, &error);
+  ASSERT_NE (noop, nullptr);
+  EXPECT_EQ (graft_session_fetch (s, noop, &error), nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FETCH));
+  EXPECT_NE (strstr (error->message, "group"), nullptr);
+  g_clear_error (&error);
+  EXPECT_TRUE (graft_session_run_target (s, noop, &error));
+
+  /* An output of another graph. */
+  g_autoptr(GraftGraph) other = graft_graph_new ();
+  g_autoptr(GraftOpBuilder) ob = graft_op_builder_new (other, "NoOp", "elsewhere");
+  GraftOutput *foreign = graft_op_builder_finish (ob, nullptr);
+  EXPECT_FALSE (graft_session_run_target (s, foreign, &error));
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FETCH));
+  g_clear_error (&error);
+
+  /* The session is still usable after every failure. */
+  values[0] = two;
+  GraftTensor **r = graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+  ASSERT_NE (r, nullptr);
+  EXPECT_EQ (values_of (r[0]), (std::vector<double>{ 2, 4 }));
+  graft_tensor_unref (r[0]);
+  g_free (r);
+}
+
+class Variables : public GraphFixture {};
+
+TEST_F (Variables, UninitializedReadNamesTheVariable)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (2);
+  g_autoptr(GraftScopeGuard) scope = graft_graph_enter_variable_scope (graph, "layer", GRAFT_REUSE_INHERIT, &error);
+  g_autoptr(GraftInitializer) zeros = graft_initializer_new_zeros ();
+  GraftVariable *v = graft_graph_get_variable (graph, "w", shape, GRAFT_DTYPE_INVALID, zeros, &error);
+  ASSERT_NE (v, nullptr);
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  g_autoptr(GraftTensor) r = graft_session_fetch (s, graft_variable_get_value (v), &error);
+
+  EXPECT_EQ (r, nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_UNINITIALIZED));
+  EXPECT_STREQ (error->message, "Attempting to use uninitialized value layer/w");
+  g_auto(GStrv) names = graft_session_report_uninitialized_variables (s);
+  ASSERT_EQ (g_strv_length (names), 1u);
+  EXPECT_STREQ (names[0], "layer/w");
+}
+
+TEST_F (Variables, InitializersAssignmentsAndSessionsOwnValues)
+{
+  float init[] = { 1, 2, 3 };
+  g_autoptr(GraftTensor) t = graft_tensor_new_from_floats (init, 3, nullptr, nullptr);
+  g_autoptr(GraftInitializer) value = graft_initializer_new_value (t);
+  GraftVariable *v = graft_graph_get_variable (graph, "v", nullptr, GRAFT_DTYPE_INVALID, value, &error);
+  ASSERT_NE (v, nullptr);
+  GraftOutput *init_op = graft_graph_global_variables_initializer (graph, &error);
+  ASSERT_NE (init_op, nullptr);
+  EXPECT_STREQ (graft_output_get_op_name (init_op), "init");
+  g_autoptr(GraftTensor) ones = floats ({ 1, 1, 1 });
+  GraftOutput *inc = graft_variable_assign_add (v, constant ("one", ones), &error);
+  ASSERT_NE (inc, nullptr);
+  GraftOutput *dec = graft_variable_assign_sub (v, constant ("two", ones), &error);
+  ASSERT_NE (dec, nullptr);
+
+  g_autoptr(GraftSession) s1 = graft_session_new (graph);
+  g_autoptr(GraftSession) s2 = graft_session_new (graph);
+  ASSERT_TRUE (graft_session_run_target (s1, init_op, &error));
+  EXPECT_TRUE (graft_session_is_initialized (s1, v));
+  EXPECT_FALSE (graft_session_is_initialized (s2, v));
+
+  for (int i = 0; i < 3; i++)
+    ASSERT_TRUE (graft_session_run_target (s1, inc, &error)) << error->message;
+  ASSERT_TRUE (graft_session_run_target (s1, dec, &error));
+  g_autoptr(GraftTensor) r = graft_session_fetch (s1, graft_variable_get_value (v), &error);
+  ASSERT_NE (r, nullptr);
+  EXPECT_EQ (values_of (r), (std::vector<double>{ 3, 4, 5 }));
+
+  /* s2 has its own, still uninitialized, copy. */
+  EXPECT_EQ (graft_session_fetch (s2, graft_variable_get_value (v), &error), nullptr);
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_UNINITIALIZED));
+  g_clear_error (&error);
+  EXPECT_FALSE (graft_session_run_target (s2, inc, &error));
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_UNINITIALIZED));
+  g_clear_error (&error);
+
+  /* Re-running the initializer resets the value. */
+  ASSERT_TRUE (graft_session_run_target (s1, init_op, &error));
+  g_autoptr(GraftTensor) again = graft_session_fetch (s1, graft_variable_get_value (v), &error);
+  EXPECT_EQ (values_of (again), (std::vector<double>{ 1, 2, 3 }));
+}
+
+TEST_F (Variables, AssignChecksTheShapeAtRunTime)
+{
+  g_autoptr(GraftShape) two = graft_shape_new_vector (2);
+  g_autoptr(GraftShape) any = graft_shape_new_vector (-1);
+  g_autoptr(GraftInitializer) zeros = graft_initializer_new_zeros ();
+  GraftVariable *v = graft_graph_get_variable (graph, "v", two, GRAFT_DTYPE_INVALID, zeros, &error);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, any);
+  GraftOutput *assign = graft_variable_assign (v, x, &error);
+  ASSERT_NE (assign, nullptr) << error->message;
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  g_autoptr(GraftTensor) three = floats ({ 1, 2, 3 });
+  GraftTensor *values[] = { three };
+  guint n;
+
+  EXPECT_EQ (graft_session_run (s, &x, values, 1, nullptr, 0, &assign, 1, nullptr, &n, &error), nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE));
+  EXPECT_NE (strstr (error->message, "lhs shape= (2,) rhs shape= (3,)"), nullptr) << error->message;
+  EXPECT_FALSE (graft_session_is_initialized (s, v));
+}
+
+TEST_F (Variables, SameGraphSeedGivesSameValuesEverywhere)
+{
+  auto make = [] (gint64 seed) {
+    GraftGraph *g = graft_graph_new ();
+    graft_graph_set_seed (g, seed);
+    g_autoptr(GraftShape) shape = graft_shape_new_matrix (3, 4);
+    GraftVariable *v = graft_graph_get_variable (g, "w", shape, GRAFT_DTYPE_INVALID, nullptr, nullptr);
+    g_autoptr(GraftSession) s = graft_session_new (g);
+    EXPECT_TRUE (graft_session_run_target (s, graft_graph_global_variables_initializer (g, nullptr), nullptr));
+    GraftTensor *t = graft_session_get_variable_value (s, v);
+    g_object_unref (g);
+    return t;
+  };
+  g_autoptr(GraftTensor) a = make (42);
+  g_autoptr(GraftTensor) b = make (42);
+  g_autoptr(GraftTensor) c = make (7);
+
+  ASSERT_NE (a, nullptr);
+  EXPECT_TRUE (graft_tensor_equal (a, b));
+  EXPECT_FALSE (graft_tensor_equal (a, c));
+  /* glorot_uniform on (3, 4): |x| ≤ sqrt(6/7). */
+  for (double x : values_of (a))
+    EXPECT_LE (std::abs (x), std::sqrt (6.0 / 7.0));
+}
+
+class Runs : public GraphFixture {};
+
+TEST_F (Runs, CallablesRepeatWithNewFeeds)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (2);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+  GraftOutput *y = binary ("Mul", x, x);
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  g_autoptr(GraftCallable) c = graft_session_make_callable (s, &x, 1, &y, 1, nullptr, 0, &error);
+  ASSERT_NE (c, nullptr);
+  EXPECT_EQ (graft_callable_get_num_feeds (c), 1u);
+  EXPECT_EQ (graft_callable_get_num_fetches (c), 1u);
+
+  for (int i = 0; i < 100; i++)
+    {
+      g_autoptr(GraftTensor) v = floats ({ (float) i, (float) -i });
+      GraftTensor *values[] = { v };
+      GraftTensor *result = nullptr;
+      ASSERT_TRUE (graft_callable_run_into (c, values, &result, nullptr, &error));
+      EXPECT_EQ (values_of (result), (std::vector<double>{ (double) i * i, (double) i * i }));
+      graft_tensor_unref (result);
+    }
+  guint n;
+  EXPECT_EQ (graft_callable_run (c, nullptr, 0, nullptr, &n, &error), nullptr);
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FEED));
+  g_clear_error (&error);
+
+  /* Errors that do not depend on values surface when the callable is
+   * made. */
+  GraftCallable *bad = graft_session_make_callable (s, nullptr, 0, &y, 1, nullptr, 0, &error);
+  EXPECT_EQ (bad, nullptr);
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_UNFED_PLACEHOLDER));
+}
+
+TEST_F (Runs, AMillionOpChainRuns)
+{
+  /* Planning and running are iterative: a deep chain must not overflow
+   * the stack. */
+  const int n = 1000000;
+  g_autoptr(GraftTensor) one = graft_tensor_new_scalar (GRAFT_DTYPE_FLOAT32, 1);
+  GraftOutput *c = constant ("one", one);
+  GraftOutput *x = c;
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Add", nullptr);
+      graft_op_builder_add_input (b, x);
+      graft_op_builder_add_input (b, c);
+      x = graft_op_builder_finish (b, nullptr);
+      ASSERT_NE (x, nullptr);
+    }
+  EXPECT_STREQ (graft_output_get_op_name (x), "add_999999");
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  g_autoptr(GraftTensor) r = graft_session_fetch (s, x, &error);
+  ASSERT_NE (r, nullptr) << error->message;
+  EXPECT_EQ (graft_tensor_get_double (r, 0), n + 1.0);
+}
+
+/* A graph wide and deep enough that concurrent runs overlap. */
+static GraftOutput *
+build_wide (GraphFixture *f, GraftOutput *x, int width, int depth)
+{
+  std::vector<GraftOutput *> branches;
+  for (int w = 0; w < width; w++)
+    {
+      GraftOutput *b = x;
+      for (int d = 0; d < depth; d++)
+        b = f->binary (d % 2 ? "Mul" : "Add", b, f->scalar (1.0f + 0.01f * (w + d)));
+      branches.push_back (b);
+    }
+  GraftOutput *sum = branches[0];
+  for (int w = 1; w < width; w++)
+    sum = f->binary ("Add", sum, branches[w]);
+  return sum;
+}
+
+TEST_F (Runs, ConcurrentRunsAgreeWithSequentialRuns)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (256);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+  GraftOutput *y = build_wide (this, x, 8, 40);
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  const int n_threads = 8, n_runs = 50;
+  std::vector<GraftTensor *> inputs, expected;
+
+  for (int i = 0; i < n_threads * n_runs; i++)
+    {
+      std::vector<float> data (256);
+      for (int k = 0; k < 256; k++)
+        data[k] = (float) ((i * 31 + k) % 97) / 97.0f;
+      inputs.push_back (graft_tensor_new_from_floats (data.data (), 256, shape, nullptr));
+    }
+  /* Sequential reference, one run at a time. */
+  for (GraftTensor *in : inputs)
+    {
+      GraftTensor *values[] = { in };
+      guint n;
+      GraftTensor **r = graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+      ASSERT_NE (r, nullptr);
+      expected.push_back (r[0]);
+      g_free (r);
+    }
+  /* The same runs from 8 threads at once, interleaved. */
+  std::vector<GraftTensor *> got (inputs.size (), nullptr);
+  std::atomic<int> failures{ 0 };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < n_threads; t++)
+    threads.emplace_back ([&, t] {
+      for (int r = 0; r < n_runs; r++)
+        {
+          int i = r * n_threads + t;
+          GraftTensor *values[] = { inputs[i] };
+          guint n;
+          GError *e = nullptr;
+          GraftTensor **res = graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &e);
+          if (res == nullptr)
+            {
+              failures++;
+              g_clear_error (&e);
+              continue;
+            }
+          got[i] = res[0];
+          g_free (res);
+        }
+    });
+  for (auto &th : threads)
+    th.join ();
+  EXPECT_EQ (failures.load (), 0);
+  for (size_t i = 0; i < inputs.size (); i++)
+    {
+      ASSERT_NE (got[i], nullptr);
+      EXPECT_TRUE (graft_tensor_equal (got[i], expected[i])) << "run " << i;
+      graft_tensor_unref (got[i]);
+      graft_tensor_unref (expected[i]);
+      graft_tensor_unref (inputs[i]);
+    }
+}
+
+TEST_F (Runs, ParallelBranchesGiveTheSequentialResult)
+{
+  /* Heavy independent branches make the plan parallel when the pool has
+   * more than one thread; the values must not change. */
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (100000);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+  GraftOutput *y = build_wide (this, x, 4, 6);
+  std::vector<float> data (100000);
+  for (int k = 0; k < 100000; k++)
+    data[k] = (float) (k % 13);
+  g_autoptr(GraftTensor) in = graft_tensor_new_from_floats (data.data (), data.size (), shape, nullptr);
+  GraftTensor *values[] = { in };
+  GraftTensor *results[4] = { nullptr };
+
+  for (guint threads = 1; threads <= 4; threads++)
+    {
+      g_autoptr(GraftSession) s = graft_session_new (graph);
+      graft_session_set_num_threads (s, threads);
+      EXPECT_EQ (graft_session_get_num_threads (s), threads);
+      guint n;
+      GraftTensor **r = graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+      ASSERT_NE (r, nullptr) << error->message;
+      results[threads - 1] = r[0];
+      g_free (r);
+    }
+  for (int i = 1; i < 4; i++)
+    {
+      EXPECT_TRUE (graft_tensor_equal (results[0], results[i])) << i + 1 << " threads";
+      graft_tensor_unref (results[i]);
+    }
+  graft_tensor_unref (results[0]);
+}
+
+struct CancelState {
+  GCancellable *cancellable;
+  std::atomic<int> later_runs{ 0 };
+};
+
+/* A closure kernel that cancels the run it is part of. */
+static GraftTensor *
+cancel_kernel (GraftKernel *k, GraftTensor *x, gpointer data)
+{
+  auto *st = static_cast<CancelState *> (data);
+  g_cancellable_cancel (st->cancellable);
+  return graft_tensor_ref (x);
+}
+
+static GraftTensor *
+count_kernel (GraftKernel *k, GraftTensor *x, gpointer data)
+{
+  auto *st = static_cast<CancelState *> (data);
+  st->later_runs++;
+  return graft_tensor_ref (x);
+}
+
+TEST_F (Runs, CancellationStopsBetweenOpsAndLeavesTheSessionUsable)
+{
+  static CancelState st;
+  static gsize once = 0;
+  GraftRegistry *reg = graft_registry_get_default ();
+
+  st.cancellable = g_cancellable_new ();
+  if (g_once_init_enter (&once))
+    {
+      GClosure *c1 = g_cclosure_new (G_CALLBACK (cancel_kernel), &st, nullptr);
+      GClosure *c2 = g_cclosure_new (G_CALLBACK (count_kernel), &st, nullptr);
+      ASSERT_TRUE (graft_registry_register_op_closure (reg, "test.Cancel", "(x: float32) -> (y: float32)",
+                                                       "Cancels the run", c1, &error));
+      ASSERT_TRUE (graft_registry_register_op_closure (reg, "test.Count", "(x: float32) -> (y: float32)",
+                                                       "Counts its runs", c2, &error));
+      g_once_init_leave (&once, 1);
+    }
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (2);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+  g_autoptr(GraftOpBuilder) b1 = graft_op_builder_new (graph, "test.Cancel", nullptr);
+  graft_op_builder_add_input (b1, x);
+  GraftOutput *c = graft_op_builder_finish (b1, &error);
+  ASSERT_NE (c, nullptr) << error->message;
+  g_autoptr(GraftOpBuilder) b2 = graft_op_builder_new (graph, "test.Count", nullptr);
+  graft_op_builder_add_input (b2, c);
+  GraftOutput *d = graft_op_builder_finish (b2, &error);
+  ASSERT_NE (d, nullptr);
+
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  graft_session_set_num_threads (s, 1);
+  g_autoptr(GraftTensor) v = floats ({ 1, 2 });
+  GraftTensor *values[] = { v };
+  guint n;
+  GraftTensor **r = graft_session_run (s, &x, values, 1, &d, 1, nullptr, 0, st.cancellable, &n, &error);
+  EXPECT_EQ (r, nullptr);
+  ASSERT_TRUE (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  EXPECT_EQ (st.later_runs.load (), 0);
+  g_clear_error (&error);
+
+  /* Usable afterwards, with a fresh cancellable or none. */
+  r = graft_session_run (s, &x, values, 1, &c, 1, nullptr, 0, nullptr, &n, &error);
+  ASSERT_NE (r, nullptr) << error->message;
+  EXPECT_EQ (values_of (r[0]), (std::vector<double>{ 1, 2 }));
+  graft_tensor_unref (r[0]);
+  g_free (r);
+  g_object_unref (st.cancellable);
+}
+
+} // namespace
