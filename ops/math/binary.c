@@ -8,8 +8,10 @@
 typedef enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV } BinaryOp;
 
 /* Strides of `t` seen from an output of rank `rank` (right-aligned, 0 on
- * broadcast axes). */
-static void
+ * broadcast axes). FALSE when `t` does not broadcast to the output: the
+ * output's shape is fixed when the op is built, and an input of partial
+ * shape may be fed a value that does not fit it. */
+static gboolean
 broadcast_strides (const GraftTensor *t,
                    guint              rank,
                    const gint64      *out_dims,
@@ -19,13 +21,32 @@ broadcast_strides (const GraftTensor *t,
   const gint64 *dims = graft_tensor_get_dims (t, &r);
   gint64 stride = 1;
 
+  if (r > rank)
+    return FALSE;
   for (guint i = rank; i-- > 0;)
     {
       gint ti = (gint) i - (gint) (rank - r);
       gint64 d = ti >= 0 ? dims[ti] : 1;
+
+      if (d != 1 && d != out_dims[i])
+        return FALSE;
       strides[i] = (d == 1 && out_dims[i] != 1) ? 0 : stride;
       stride *= d;
     }
+  return TRUE;
+}
+
+static void
+set_shape_error (GraftKernel       *k,
+                 const GraftTensor *x,
+                 const GraftTensor *y,
+                 const GraftTensor *z)
+{
+  g_autofree char *tx = graft_shape_to_string (graft_tensor_get_shape (x));
+  g_autofree char *ty = graft_shape_to_string (graft_tensor_get_shape (y));
+  g_autofree char *tz = graft_shape_to_string (graft_tensor_get_shape (z));
+
+  graft_kernel_set_error (k, "Incompatible shapes: %s and %s do not broadcast to %s", tx, ty, tz);
 }
 
 /* One loop per dtype; the op switch sits outside the loops so each loop is
@@ -94,6 +115,11 @@ binary (GraftKernel       *k,
   gsize total = graft_tensor_get_num_elements (z), inner, done = 0;
   gint64 ix = 0, iy = 0, inner_sx, inner_sy;
 
+  if (!broadcast_strides (x, rank, dims, sx) || !broadcast_strides (y, rank, dims, sy))
+    {
+      set_shape_error (k, x, y, z);
+      return;
+    }
   if (total == 0)
     return;
   if (rank == 0)
@@ -103,8 +129,6 @@ binary (GraftKernel       *k,
     }
   else
     {
-      broadcast_strides (x, rank, dims, sx);
-      broadcast_strides (y, rank, dims, sy);
       inner = (gsize) dims[rank - 1];
       inner_sx = sx[rank - 1];
       inner_sy = sy[rank - 1];

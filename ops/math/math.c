@@ -1,10 +1,13 @@
-/* math.c: the math op family: arithmetic with NumPy broadcasting.
+/* math.c: the math op family: arithmetic with NumPy broadcasting,
+ * elementwise functions and dtype conversion.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "math-kernels.h"
 
 #define NUMERIC "T in {float32, float64, int32, int64}"
+#define REAL "T in {float32, float64}"
+#define CASTABLE "{float32, float64, int32, int64, bool}"
 
 static const GraftOpInfo math_ops[] = {
   { "Add", "(x: T, y: T) -> (z: T), " NUMERIC, "x + y, broadcasting", "add",
@@ -15,6 +18,19 @@ static const GraftOpInfo math_ops[] = {
     graft_shape_broadcast, G_CALLBACK (math_mul), 4, 0, { NULL } },
   { "Div", "(x: T, y: T) -> (z: T), " NUMERIC, "x / y, broadcasting; integers truncate", "truediv",
     graft_shape_broadcast, G_CALLBACK (math_div), 4, 0, { NULL } },
+  { "Neg", "(x: T) -> (y: T), " NUMERIC, "-x, elementwise", "Neg",
+    graft_shape_same_as_input, G_CALLBACK (math_neg), 3, 0, { NULL } },
+  { "Square", "(x: T) -> (y: T), " NUMERIC, "x * x, elementwise", "Square",
+    graft_shape_same_as_input, G_CALLBACK (math_square), 3, 0, { NULL } },
+  { "Sqrt", "(x: T) -> (y: T), " REAL, "The square root of x, elementwise", "Sqrt",
+    graft_shape_same_as_input, G_CALLBACK (math_sqrt), 3, 0, { NULL } },
+  { "Exp", "(x: T) -> (y: T), " REAL, "e to the power x, elementwise", "Exp",
+    graft_shape_same_as_input, G_CALLBACK (math_exp), 3, 0, { NULL } },
+  { "Log", "(x: T) -> (y: T), " REAL, "The natural logarithm of x, elementwise", "Log",
+    graft_shape_same_as_input, G_CALLBACK (math_log), 3, 0, { NULL } },
+  { "Cast", "(x: SrcT, DstT: type) -> (y: DstT), SrcT in " CASTABLE ", DstT in " CASTABLE,
+    "x converted to DstT; floats truncate toward zero and saturate, nonzero is true", "Cast",
+    graft_shape_same_as_input, G_CALLBACK (math_cast), 4, 0, { NULL } },
 };
 
 static gboolean
@@ -24,4 +40,5 @@ math_init (GraftPlugin *plugin,
   return graft_plugin_add_ops (plugin, math_ops, G_N_ELEMENTS (math_ops), error);
 }
 
-GRAFT_PLUGIN_DEFINE (math, GRAFT_VERSION_S, "Arithmetic", "LGPL-2.1-or-later", math_init)
+GRAFT_PLUGIN_DEFINE (math, GRAFT_VERSION_S, "Arithmetic, elementwise functions and casts", "LGPL-2.1-or-later",
+                     math_init)

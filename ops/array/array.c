@@ -1,0 +1,38 @@
+/* array.c: the array op family: reshaping, transposing, filling and
+ * arg-max, ops that move or make elements rather than compute with them.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "array-kernels.h"
+
+#define VALUES "T in {float32, float64, int32, int64, bool}"
+
+static const GraftOpInfo array_ops[] = {
+  { "Reshape", "(tensor: T, shape: list(int)) -> (output: T)",
+    "The elements of tensor, in order, laid out in shape; one size may be -1 and is inferred", "Reshape",
+    array_shape_reshape, G_CALLBACK (array_reshape), 5, 0, { NULL } },
+  { "Transpose", "(x: T, perm: list(int) = []) -> (y: T)",
+    "The tensor x with its axes permuted: axis i of y is axis perm[i] of x; empty perm reverses them", "transpose",
+    array_shape_transpose, G_CALLBACK (array_transpose), 5, 0, { NULL } },
+  { "Fill", "(value: T, dims: list(int)) -> (output: T), " VALUES,
+    "A tensor of shape dims with every element equal to the scalar value", "Fill",
+    array_shape_fill, G_CALLBACK (array_fill), 5, 0, { NULL } },
+  { "ZerosLike", "(x: T) -> (y: T), " VALUES, "Zeros with the shape and dtype of x", "zeros_like",
+    graft_shape_same_as_input, G_CALLBACK (array_zeros_like), 3, 0, { NULL } },
+  { "OnesLike", "(x: T) -> (y: T), " VALUES, "Ones with the shape and dtype of x", "ones_like",
+    graft_shape_same_as_input, G_CALLBACK (array_ones_like), 3, 0, { NULL } },
+  { "ArgMax", "(input: T, axis: int = 0, output_type: type = int64) -> (output: output_type), "
+    "T in {float32, float64, int32, int64}, output_type in {int32, int64}",
+    "The index of the largest value along axis (the first one on ties; NaN counts as largest)", "ArgMax",
+    array_shape_argmax, G_CALLBACK (array_argmax), 5, 0, { NULL } },
+};
+
+static gboolean
+array_init (GraftPlugin *plugin,
+            GError     **error)
+{
+  return graft_plugin_add_ops (plugin, array_ops, G_N_ELEMENTS (array_ops), error);
+}
+
+GRAFT_PLUGIN_DEFINE (array, GRAFT_VERSION_S, "Reshaping, transposing, filling and arg-max",
+                     "LGPL-2.1-or-later", array_init)

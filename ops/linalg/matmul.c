@@ -1,0 +1,95 @@
+/* matmul.c: MatMul, product = op(a) · op(b), where op transposes a matrix
+ * when transpose_a (transpose_b) is set; integers wrap.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <limits.h>
+
+#include "linalg-kernels.h"
+#include "../op-messages.h"
+
+#ifdef GRAFT_HAVE_CBLAS
+#include <cblas.h>
+#endif
+
+#ifdef GRAFT_HAVE_CBLAS
+/* CBLAS counts in int. */
+static gboolean
+fits_blas (gsize m,
+           gsize n,
+           gsize k)
+{
+  return m <= INT_MAX && n <= INT_MAX && k <= INT_MAX;
+}
+#endif
+
+void
+linalg_matmul (GraftKernel       *k,
+               const GraftTensor *a,
+               const GraftTensor *b,
+               gboolean           transpose_a,
+               gboolean           transpose_b,
+               GraftTensor       *product)
+{
+  const LinalgGemm *gemm = linalg_get_gemm ();
+  guint ra, rb, rc;
+  const gint64 *da = graft_tensor_get_dims (a, &ra);
+  const gint64 *db = graft_tensor_get_dims (b, &rb);
+  const gint64 *dc = graft_tensor_get_dims (product, &rc);
+  gconstpointer pa = graft_tensor_get_data (a, NULL), pb = graft_tensor_get_data (b, NULL);
+  gpointer pc = graft_kernel_get_output_data (k, product);
+  gsize m, n, depth;
+
+  /* The product's shape was fixed when the op was built; inputs of
+   * partial shape are checked only now. */
+  if (ra != 2 || rb != 2 || da[transpose_a ? 0 : 1] != db[transpose_b ? 1 : 0] || rc != 2 ||
+      dc[0] != da[transpose_a ? 1 : 0] || dc[1] != db[transpose_b ? 0 : 1])
+    {
+      g_autofree char *sa = op_format_tensor_shape (a);
+      g_autofree char *sb = op_format_tensor_shape (b);
+      g_autofree char *sc = op_format_tensor_shape (product);
+
+      graft_kernel_set_error (k, "Matrix size-incompatible: a %s%s, b %s%s, product %s", sa,
+                              transpose_a ? " (transposed)" : "", sb, transpose_b ? " (transposed)" : "", sc);
+      return;
+    }
+  m = (gsize) dc[0];
+  n = (gsize) dc[1];
+  depth = (gsize) da[transpose_a ? 0 : 1];
+
+  switch (graft_tensor_get_dtype (a))
+    {
+    case GRAFT_DTYPE_FLOAT32:
+#ifdef GRAFT_HAVE_CBLAS
+      if (gemm->use_blas && fits_blas (m, n, depth) && m > 0 && n > 0 && depth > 0)
+        {
+          cblas_sgemm (CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
+                       transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) depth, 1.0f, pa,
+                       (int) (transpose_a ? m : depth), pb, (int) (transpose_b ? depth : n), 0.0f, pc, (int) n);
+          break;
+        }
+#endif
+      gemm->portable->f32 (transpose_a, transpose_b, m, n, depth, pa, pb, pc);
+      break;
+    case GRAFT_DTYPE_FLOAT64:
+#ifdef GRAFT_HAVE_CBLAS
+      if (gemm->use_blas && fits_blas (m, n, depth) && m > 0 && n > 0 && depth > 0)
+        {
+          cblas_dgemm (CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
+                       transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) depth, 1.0, pa,
+                       (int) (transpose_a ? m : depth), pb, (int) (transpose_b ? depth : n), 0.0, pc, (int) n);
+          break;
+        }
+#endif
+      gemm->portable->f64 (transpose_a, transpose_b, m, n, depth, pa, pb, pc);
+      break;
+    case GRAFT_DTYPE_INT32:
+      gemm_u32_generic (transpose_a, transpose_b, m, n, depth, pa, pb, pc);
+      break;
+    case GRAFT_DTYPE_INT64:
+      gemm_u64_generic (transpose_a, transpose_b, m, n, depth, pa, pb, pc);
+      break;
+    default:
+      graft_kernel_set_error (k, "MatMul does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (a)));
+    }
+}

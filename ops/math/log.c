@@ -1,0 +1,25 @@
+/* log.c: Log, y = ln x elementwise (-inf at 0, NaN below, as in TensorFlow).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+
+#include "math-kernels.h"
+
+void
+math_log (GraftKernel       *k,
+          const GraftTensor *x,
+          GraftTensor       *y)
+{
+  gsize n = graft_tensor_get_num_elements (x);
+  gconstpointer in = graft_tensor_get_data (x, NULL);
+  gpointer out = graft_kernel_get_output_data (k, y);
+
+  switch (graft_tensor_get_dtype (x))
+    {
+    case GRAFT_DTYPE_FLOAT32: MATH_UNARY_LOOP (float, in, out, n, logf (v)); break;
+    case GRAFT_DTYPE_FLOAT64: MATH_UNARY_LOOP (double, in, out, n, log (v)); break;
+    default:
+      graft_kernel_set_error (k, "Log does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
+    }
+}

@@ -1,0 +1,26 @@
+/* neg.c: Neg, y = -x elementwise; integers wrap (-INT_MIN is INT_MIN), as
+ * in TensorFlow, instead of overflowing.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "math-kernels.h"
+
+void
+math_neg (GraftKernel       *k,
+          const GraftTensor *x,
+          GraftTensor       *y)
+{
+  gsize n = graft_tensor_get_num_elements (x);
+  gconstpointer in = graft_tensor_get_data (x, NULL);
+  gpointer out = graft_kernel_get_output_data (k, y);
+
+  switch (graft_tensor_get_dtype (x))
+    {
+    case GRAFT_DTYPE_FLOAT32: MATH_UNARY_LOOP (float, in, out, n, -v); break;
+    case GRAFT_DTYPE_FLOAT64: MATH_UNARY_LOOP (double, in, out, n, -v); break;
+    case GRAFT_DTYPE_INT32: MATH_UNARY_LOOP (gint32, in, out, n, (gint32) (0u - (guint32) v)); break;
+    case GRAFT_DTYPE_INT64: MATH_UNARY_LOOP (gint64, in, out, n, (gint64) (G_GUINT64_CONSTANT (0) - (guint64) v)); break;
+    default:
+      graft_kernel_set_error (k, "Neg does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
+    }
+}

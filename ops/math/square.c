@@ -1,0 +1,26 @@
+/* square.c: Square, y = x * x elementwise; integers wrap on overflow.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "math-kernels.h"
+
+void
+math_square (GraftKernel       *k,
+             const GraftTensor *x,
+             GraftTensor       *y)
+{
+  gsize n = graft_tensor_get_num_elements (x);
+  gconstpointer in = graft_tensor_get_data (x, NULL);
+  gpointer out = graft_kernel_get_output_data (k, y);
+
+  switch (graft_tensor_get_dtype (x))
+    {
+    case GRAFT_DTYPE_FLOAT32: MATH_UNARY_LOOP (float, in, out, n, v * v); break;
+    case GRAFT_DTYPE_FLOAT64: MATH_UNARY_LOOP (double, in, out, n, v * v); break;
+    /* Unsigned arithmetic: the wrapped product without signed overflow. */
+    case GRAFT_DTYPE_INT32: MATH_UNARY_LOOP (gint32, in, out, n, (gint32) ((guint32) v * (guint32) v)); break;
+    case GRAFT_DTYPE_INT64: MATH_UNARY_LOOP (gint64, in, out, n, (gint64) ((guint64) v * (guint64) v)); break;
+    default:
+      graft_kernel_set_error (k, "Square does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
+    }
+}

@@ -1,0 +1,25 @@
+/* tanh.c: Tanh, y = tanh x elementwise.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <math.h>
+
+#include "nn-kernels.h"
+
+void
+nn_tanh (GraftKernel       *k,
+         const GraftTensor *x,
+         GraftTensor       *y)
+{
+  gsize n = graft_tensor_get_num_elements (x);
+  gconstpointer in = graft_tensor_get_data (x, NULL);
+  gpointer out = graft_kernel_get_output_data (k, y);
+
+  switch (graft_tensor_get_dtype (x))
+    {
+    case GRAFT_DTYPE_FLOAT32: NN_UNARY_LOOP (float, in, out, n, tanhf (v)); break;
+    case GRAFT_DTYPE_FLOAT64: NN_UNARY_LOOP (double, in, out, n, tanh (v)); break;
+    default:
+      graft_kernel_set_error (k, "Tanh does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
+    }
+}
