@@ -1,0 +1,1400 @@
+/* test-ops.cc: every op, alone, against a reference, through one harness.
+ *
+ * A case names an op by its type, its inputs (typed values and shapes),
+ * its attributes, and the expected output, computed here by a reference
+ * written in double precision with plain loops, independent of the
+ * kernels. The harness builds a one-op graph with GraftOpBuilder four
+ * times: inputs as Consts (the static-shape path), and as Placeholders
+ * fed at run time whose shape is full, has unknown dimensions, or has
+ * unknown rank (shapes inferred at run time). It checks the dtype and the
+ * shape inferred at build time, runs the graph in a GraftSession and
+ * compares the result with a tolerance per dtype (see tolerance()).
+ *
+ * Error cases build ops that must be refused when built (GRAFT_GRAPH_ERROR,
+ * the message naming the op's type and path and showing the shapes or
+ * dtypes), or that fail at run time because a partial shape hid the
+ * mistake until then.
+ *
+ * The last tests walk the registry: an op with no value case or no error
+ * case fails them.
+ *
+ * The MatMul cases run once per GEMM: this suite runs with CBLAS when the
+ * build has it, and meson runs it again, filtered to *MatMul*, with
+ * GRAFT_MATMUL=portable, generic and (x86-64) avx2: the portable GEMM in
+ * its widest, baseline and AVX2 variants.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <iomanip>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test-util.h"
+
+using graft_test::describe_error;
+
+namespace {
+
+/* ---- values ---- */
+
+using Dims = std::vector<gint64>;
+
+gsize
+count (const Dims &dims)
+{
+  gsize n = 1;
+
+  for (gint64 d : dims)
+    n *= (gsize) d;
+  return n;
+}
+
+/* A tensor of the harness: every value is held as a double. Integer cases
+ * stay below 2^53 in magnitude, so the doubles are exact. */
+struct Value {
+  GraftDType dtype = GRAFT_DTYPE_FLOAT32;
+  Dims dims;
+  std::vector<double> v;
+};
+
+const char *
+tag (GraftDType dtype)
+{
+  switch (dtype)
+    {
+    case GRAFT_DTYPE_FLOAT32: return "f32";
+    case GRAFT_DTYPE_FLOAT64: return "f64";
+    case GRAFT_DTYPE_INT32: return "i32";
+    case GRAFT_DTYPE_INT64: return "i64";
+    case GRAFT_DTYPE_BOOL: return "bool";
+    default: return "other";
+    }
+}
+
+std::string
+tag (const Dims &dims)
+{
+  std::string s;
+
+  if (dims.empty ())
+    return "scalar";
+  for (gsize i = 0; i < dims.size (); i++)
+    s += (i ? "x" : "") + std::to_string (dims[i]);
+  return s;
+}
+
+bool
+is_float (GraftDType dtype)
+{
+  return dtype == GRAFT_DTYPE_FLOAT32 || dtype == GRAFT_DTYPE_FLOAT64;
+}
+
+/* splitmix64: deterministic inputs, the same on every machine. */
+class Rng {
+public:
+  explicit Rng (guint64 seed) : state_ (seed) {}
+
+  double
+  uniform ()
+  {
+    guint64 z = (state_ += G_GUINT64_CONSTANT (0x9E3779B97F4A7C15));
+
+    z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
+    return (double) ((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+  }
+
+private:
+  guint64 state_;
+};
+
+guint64 next_seed = 1;
+
+/* Inputs drawn from [lo, hi): floats with full mantissas (rounded to
+ * float32 for float32, so the reference sees exactly the kernel's input),
+ * integers as round(4x), bools half and half. */
+Value
+random (GraftDType dtype,
+        Dims       dims,
+        double     lo = -2,
+        double     hi = 2)
+{
+  Rng rng (next_seed++);
+  Value r { dtype, dims, {} };
+
+  for (gsize i = 0; i < count (dims); i++)
+    {
+      double x = lo + (hi - lo) * rng.uniform ();
+
+      switch (dtype)
+        {
+        case GRAFT_DTYPE_FLOAT32: x = (double) (float) x; break;
+        case GRAFT_DTYPE_FLOAT64: break;
+        case GRAFT_DTYPE_BOOL: x = x < (lo + hi) / 2 ? 0 : 1; break;
+        default: x = std::round (4 * x); break;
+        }
+      r.v.push_back (x);
+    }
+  return r;
+}
+
+Value
+value (GraftDType dtype, Dims dims, std::vector<double> v)
+{
+  return Value { dtype, dims, v };
+}
+
+GraftTensor *
+to_tensor (const Value &val)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new (val.dims.data (), val.dims.size ());
+  GError *error = nullptr;
+  GraftTensor *t = nullptr;
+  gsize n = val.v.size ();
+
+  switch (val.dtype)
+    {
+    case GRAFT_DTYPE_FLOAT32:
+      {
+        std::vector<float> x (val.v.begin (), val.v.end ());
+        t = graft_tensor_new_from_floats (x.data (), n, shape, &error);
+      }
+      break;
+    case GRAFT_DTYPE_FLOAT64:
+      t = graft_tensor_new_from_doubles (val.v.data (), n, shape, &error);
+      break;
+    case GRAFT_DTYPE_INT32:
+      {
+        std::vector<gint32> x (val.v.begin (), val.v.end ());
+        t = graft_tensor_new_from_int32s (x.data (), n, shape, &error);
+      }
+      break;
+    case GRAFT_DTYPE_INT64:
+      {
+        std::vector<gint64> x (val.v.begin (), val.v.end ());
+        t = graft_tensor_new_from_int64s (x.data (), n, shape, &error);
+      }
+      break;
+    case GRAFT_DTYPE_BOOL:
+      {
+        std::vector<gboolean> x (val.v.begin (), val.v.end ());
+        t = graft_tensor_new_from_bools (x.data (), n, shape, &error);
+      }
+      break;
+    default:
+      t = graft_tensor_new_zeros (val.dtype, shape, &error);
+      break;
+    }
+  EXPECT_NE (t, nullptr) << describe_error (error);
+  g_clear_error (&error);
+  return t;
+}
+
+/* ---- cases ---- */
+
+using Attrs = std::function<void (GraftOpBuilder *)>;
+
+/* What a case expects: the value, and for floats what its rounding error
+ * scales with (see tolerance()). */
+struct Expected {
+  Value value;
+  std::vector<double> scale;  /* per element; empty: |value| */
+  double length = 1;          /* rounded operations behind each element */
+};
+
+struct Case {
+  std::string label;
+  std::string op;
+  std::vector<Value> inputs;
+  Attrs attrs;
+  Expected expected;
+};
+
+void
+PrintTo (const Case &c, std::ostream *os)
+{
+  *os << c.label;
+}
+
+/* Tolerances. Integers and bools must match exactly. A float result may
+ * differ from the double-precision reference only by the rounding of its
+ * own computation: a few units of roundoff u (2^-24 for float32, 2^-53 for
+ * float64) per rounded operation, relative to the magnitude the error
+ * scales with. A case gives both: `length`, the rounded operations behind
+ * an element (1 elementwise; the reduction length n for sums, means,
+ * softmax and matmul), and `scale`, |result| elementwise but Σ|terms| for
+ * sums and products, since a sum's error is bounded by n·u·Σ|xᵢ|, not by
+ * its result, which may cancel. 16 u per operation leaves room for libm
+ * (within 2 ulp for these functions), for float32 products accumulated in
+ * float32 by BLAS and in any order or with FMA by the portable GEMM, and
+ * for the reference's own rounding; a wrong, missing or misplaced element
+ * is off by O(1) and fails by orders of magnitude. */
+double
+tolerance (GraftDType dtype,
+           double     scale,
+           double     length)
+{
+  double u;
+
+  if (!is_float (dtype))
+    return 0;
+  u = dtype == GRAFT_DTYPE_FLOAT32 ? std::ldexp (1.0, -24) : std::ldexp (1.0, -53);
+  return 16 * u * length * scale;
+}
+
+::testing::AssertionResult
+matches (const Expected &e,
+         GraftTensor    *got)
+{
+  guint rank;
+  const gint64 *dims = graft_tensor_get_dims (got, &rank);
+  gsize n = 0;
+  g_autofree double *v = graft_tensor_dup_doubles (got, &n);
+
+  if (graft_tensor_get_dtype (got) != e.value.dtype)
+    return ::testing::AssertionFailure () << "dtype " << graft_dtype_get_name (graft_tensor_get_dtype (got))
+                                          << ", expected " << graft_dtype_get_name (e.value.dtype);
+  if (Dims (dims, dims + rank) != e.value.dims)
+    {
+      g_autofree char *s = graft_shape_to_string (graft_tensor_get_shape (got));
+      return ::testing::AssertionFailure () << "shape " << s << ", expected " << tag (e.value.dims);
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      double want = e.value.v[i];
+      double scale = e.scale.empty () ? std::fabs (want) : e.scale[i];
+      double tol = tolerance (e.value.dtype, scale, e.length);
+      bool ok;
+
+      if (std::isnan (want))
+        ok = std::isnan (v[i]);
+      else if (std::isinf (want))
+        ok = v[i] == want;
+      else
+        ok = std::fabs (v[i] - want) <= tol;
+      if (!ok)
+        return ::testing::AssertionFailure () << "element " << i << " is " << std::setprecision (17) << v[i]
+                                              << ", expected " << want << " (tolerance " << tol << ")";
+    }
+  return ::testing::AssertionSuccess ();
+}
+
+enum class Feed { CONST, FULL, UNKNOWN_DIMS, UNKNOWN_RANK };
+
+const char *
+feed_name (Feed feed)
+{
+  switch (feed)
+    {
+    case Feed::CONST: return "inputs as Consts";
+    case Feed::FULL: return "inputs fed, shapes known";
+    case Feed::UNKNOWN_DIMS: return "inputs fed, dimensions unknown";
+    case Feed::UNKNOWN_RANK: return "inputs fed, ranks unknown";
+    }
+  return "?";
+}
+
+/* A Const holding `val`, or a Placeholder of its dtype and of its shape
+ * as much as `feed` reveals. */
+GraftOutput *
+make_input (GraftGraph  *graph,
+            const Value &val,
+            Feed         feed,
+            GError     **error)
+{
+  if (feed == Feed::CONST)
+    {
+      g_autoptr(GraftTensor) t = to_tensor (val);
+      g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Const", nullptr);
+
+      graft_op_builder_set_attr_tensor (b, "value", t);
+      graft_op_builder_set_attr_type (b, "dtype", val.dtype);
+      return graft_op_builder_finish (b, error);
+    }
+
+  g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Placeholder", nullptr);
+  graft_op_builder_set_attr_type (b, "dtype", val.dtype);
+  if (feed != Feed::UNKNOWN_RANK)
+    {
+      Dims dims = val.dims;
+
+      if (feed == Feed::UNKNOWN_DIMS)
+        for (gint64 &d : dims)
+          d = -1;
+      g_autoptr(GraftShape) shape = graft_shape_new (dims.data (), dims.size ());
+      graft_op_builder_set_attr_shape (b, "shape", shape);
+    }
+  return graft_op_builder_finish (b, error);
+}
+
+::testing::AssertionResult
+run_case (const Case &c,
+          Feed        feed)
+{
+  g_autoptr(GraftGraph) graph = graft_graph_new ();
+  g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, c.op.c_str (), nullptr);
+  g_autoptr(GError) error = nullptr;
+  std::vector<GraftOutput *> feeds;
+  std::vector<GraftTensor *> values;
+  GraftOutput *out;
+  guint n_results = 0;
+  GraftTensor **results;
+  ::testing::AssertionResult result = ::testing::AssertionSuccess ();
+
+  for (const Value &val : c.inputs)
+    {
+      GraftOutput *in = make_input (graph, val, feed, &error);
+
+      if (in == nullptr)
+        return ::testing::AssertionFailure () << "making an input: " << describe_error (error);
+      graft_op_builder_add_input (b, in);
+      if (feed != Feed::CONST)
+        {
+          feeds.push_back (in);
+          values.push_back (to_tensor (val));
+        }
+    }
+  if (c.attrs)
+    c.attrs (b);
+  out = graft_op_builder_finish (b, &error);
+  if (out == nullptr)
+    result = ::testing::AssertionFailure () << "building: " << describe_error (error);
+  else
+    {
+      g_autoptr(GraftShape) inferred = graft_output_get_shape (out);
+      g_autoptr(GraftShape) want = graft_shape_new (c.expected.value.dims.data (), c.expected.value.dims.size ());
+      g_autofree char *s = graft_shape_to_string (inferred);
+      bool exact = feed == Feed::CONST || feed == Feed::FULL;
+
+      /* Static shapes are inferred exactly; partial ones must at least
+       * admit the result. */
+      if (graft_output_get_dtype (out) != c.expected.value.dtype)
+        result = ::testing::AssertionFailure () << "built with dtype "
+                                                << graft_dtype_get_name (graft_output_get_dtype (out));
+      else if (exact ? !graft_shape_equal (inferred, want) : !graft_shape_is_compatible_with (inferred, want))
+        result = ::testing::AssertionFailure () << "inferred shape " << s << ", expected " << tag (c.expected.value.dims);
+      else
+        {
+          g_autoptr(GraftSession) session = graft_session_new (graph);
+
+          results = graft_session_run (session, feeds.data (), values.data (), feeds.size (), &out, 1, nullptr, 0,
+                                       nullptr, &n_results, &error);
+          if (results == nullptr)
+            result = ::testing::AssertionFailure () << "running: " << describe_error (error);
+          else
+            {
+              result = matches (c.expected, results[0]);
+              graft_tensor_unref (results[0]);
+              g_free (results);
+            }
+        }
+    }
+  for (GraftTensor *t : values)
+    graft_tensor_unref (t);
+  return result;
+}
+
+/* ---- references ---- */
+
+/* Expected values of an elementwise function. */
+Expected
+map (const Value                  &x,
+     GraftDType                     dtype,
+     std::function<double (double)> f)
+{
+  Expected e { { dtype, x.dims, {} }, {}, 1 };
+
+  for (double v : x.v)
+    e.value.v.push_back (f (v));
+  return e;
+}
+
+/* NumPy broadcasting, right-aligned. */
+Dims
+broadcast_dims (const Dims &a,
+                const Dims &b)
+{
+  gsize rank = std::max (a.size (), b.size ());
+  Dims out (rank);
+
+  for (gsize i = 0; i < rank; i++)
+    {
+      gint64 x = i + a.size () >= rank ? a[i + a.size () - rank] : 1;
+      gint64 y = i + b.size () >= rank ? b[i + b.size () - rank] : 1;
+      out[i] = x == 1 ? y : x;
+    }
+  return out;
+}
+
+/* The index into `dims` (right-aligned in `out`) of output position `idx`. */
+gsize
+broadcast_index (const Dims &dims,
+                 const Dims &out,
+                 const Dims &idx)
+{
+  gsize flat = 0;
+
+  for (gsize i = 0; i < dims.size (); i++)
+    {
+      gint64 o = idx[i + out.size () - dims.size ()];
+      flat = flat * dims[i] + (dims[i] == 1 ? 0 : o);
+    }
+  return flat;
+}
+
+/* Advances a row-major index over `dims`. */
+void
+next_index (Dims       &idx,
+            const Dims &dims)
+{
+  for (gsize a = dims.size (); a-- > 0;)
+    {
+      if (++idx[a] < dims[a])
+        return;
+      idx[a] = 0;
+    }
+}
+
+Expected
+binary (const Value                           &x,
+        const Value                           &y,
+        std::function<double (double, double)> f)
+{
+  Dims out = broadcast_dims (x.dims, y.dims);
+  Dims idx (out.size (), 0);
+  Expected e { { x.dtype, out, {} }, {}, 1 };
+
+  for (gsize i = 0; i < count (out); i++, next_index (idx, out))
+    e.value.v.push_back (f (x.v[broadcast_index (x.dims, out, idx)], y.v[broadcast_index (y.dims, out, idx)]));
+  return e;
+}
+
+Expected
+softmax (const Value &x)
+{
+  gsize cols = x.dims.back (), rows = count (x.dims) / std::max<gsize> (cols, 1);
+  Expected e { { x.dtype, x.dims, std::vector<double> (x.v.size ()) }, {}, (double) cols + 4 };
+
+  for (gsize r = 0; r < rows; r++)
+    {
+      double max = -INFINITY, sum = 0;
+
+      for (gsize c = 0; c < cols; c++)
+        max = std::max (max, x.v[r * cols + c]);
+      for (gsize c = 0; c < cols; c++)
+        sum += std::exp (x.v[r * cols + c] - max);
+      for (gsize c = 0; c < cols; c++)
+        e.value.v[r * cols + c] = std::exp (x.v[r * cols + c] - max) / sum;
+    }
+  return e;
+}
+
+Expected
+transpose (const Value &x,
+           Dims         perm)
+{
+  gsize rank = x.dims.size ();
+  Dims out (rank), idx (rank, 0), strides (rank, 1);
+  Expected e;
+
+  if (perm.empty ())
+    for (gsize i = 0; i < rank; i++)
+      perm.push_back (rank - 1 - i);
+  for (gsize i = rank; i-- > 1;)
+    strides[i - 1] = strides[i] * x.dims[i];
+  for (gsize a = 0; a < rank; a++)
+    out[a] = x.dims[perm[a]];
+  e.value = { x.dtype, out, {} };
+  for (gsize i = 0; i < count (out); i++, next_index (idx, out))
+    {
+      gsize from = 0;
+
+      for (gsize a = 0; a < rank; a++)
+        from += idx[a] * strides[perm[a]];
+      e.value.v.push_back (x.v[from]);
+    }
+  return e;
+}
+
+enum class Reduction { SUM, MEAN, MAX };
+
+/* Sum, mean or max over `axis` (all axes when empty), in double, with the
+ * Σ|x| each sum's error scales with. Integer means truncate. */
+Expected
+reduce (const Value &x,
+        Dims         axis,
+        bool         keep_dims,
+        Reduction    how)
+{
+  gsize rank = x.dims.size ();
+  std::vector<bool> reduced (rank, axis.empty ());
+  Dims out, kept, idx (rank, 0);
+
+  for (gint64 a : axis)
+    reduced[a < 0 ? a + (gint64) rank : a] = true;
+  for (gsize a = 0; a < rank; a++)
+    {
+      if (!reduced[a])
+        kept.push_back (x.dims[a]);
+      if (!reduced[a] || keep_dims)
+        out.push_back (reduced[a] ? 1 : x.dims[a]);
+    }
+
+  gsize n_out = count (kept), n_in = count (x.dims);
+  double lowest = is_float (x.dtype) ? -INFINITY
+                  : x.dtype == GRAFT_DTYPE_INT32 ? (double) G_MININT32 : (double) G_MININT64;
+  std::vector<double> acc (n_out, how == Reduction::MAX ? lowest : 0), abs (n_out, 0);
+  gsize per = n_out ? n_in / n_out : 0;
+
+  for (gsize i = 0; i < n_in; i++, next_index (idx, x.dims))
+    {
+      gsize o = 0;
+
+      for (gsize a = 0; a < rank; a++)
+        if (!reduced[a])
+          o = o * x.dims[a] + idx[a];
+      if (how == Reduction::MAX)
+        {
+          /* The first NaN wins and stays. */
+          if (!std::isnan (acc[o]) && (std::isnan (x.v[i]) || x.v[i] > acc[o]))
+            acc[o] = x.v[i];
+        }
+      else
+        acc[o] += x.v[i];
+      abs[o] += std::fabs (x.v[i]);
+    }
+  Expected e { { x.dtype, out, {} }, {}, std::max<double> (per, 1) };
+  for (gsize o = 0; o < n_out; o++)
+    {
+      double v = acc[o];
+
+      if (how == Reduction::MEAN)
+        v = is_float (x.dtype) ? v / per : std::trunc (v / per);
+      e.value.v.push_back (v);
+      e.scale.push_back (how == Reduction::MEAN ? abs[o] / std::max<gsize> (per, 1)
+                         : how == Reduction::SUM ? abs[o] : std::fabs (v));
+    }
+  return e;
+}
+
+Expected
+matmul (const Value &a,
+        const Value &b,
+        bool         ta,
+        bool         tb)
+{
+  gint64 m = ta ? a.dims[1] : a.dims[0], k = ta ? a.dims[0] : a.dims[1], n = tb ? b.dims[0] : b.dims[1];
+  Expected e { { a.dtype, { m, n }, {} }, {}, (double) std::max<gint64> (k, 1) };
+
+  for (gint64 i = 0; i < m; i++)
+    for (gint64 j = 0; j < n; j++)
+      {
+        double sum = 0, abs = 0;
+
+        for (gint64 p = 0; p < k; p++)
+          {
+            double x = ta ? a.v[p * m + i] : a.v[i * k + p];
+            double y = tb ? b.v[j * k + p] : b.v[p * n + j];
+
+            sum += x * y;
+            abs += std::fabs (x * y);
+          }
+        e.value.v.push_back (sum);
+        e.scale.push_back (abs);
+      }
+  return e;
+}
+
+Expected
+argmax (const Value &x,
+        gint64       axis,
+        GraftDType   out_type)
+{
+  gsize rank = x.dims.size (), a = axis < 0 ? axis + rank : axis, outer = 1, inner = 1, len = x.dims[a];
+  Dims out;
+  Expected e;
+
+  for (gsize i = 0; i < rank; i++)
+    if (i != a)
+      out.push_back (x.dims[i]);
+  for (gsize i = 0; i < a; i++)
+    outer *= x.dims[i];
+  for (gsize i = a + 1; i < rank; i++)
+    inner *= x.dims[i];
+  e.value = { out_type, out, {} };
+  for (gsize o = 0; o < outer; o++)
+    for (gsize j = 0; j < inner; j++)
+      {
+        gsize best = 0;
+
+        for (gsize i = 1; i < len; i++)
+          {
+            double v = x.v[(o * len + i) * inner + j], b = x.v[(o * len + best) * inner + j];
+
+            if (!std::isnan (b) && (v > b || std::isnan (v)))
+              best = i;
+          }
+        e.value.v.push_back (best);
+      }
+  return e;
+}
+
+/* ---- attribute setters ---- */
+
+Attrs
+ints_attr (const char *name,
+           Dims        v)
+{
+  std::string n = name;
+
+  return [n, v] (GraftOpBuilder *b) { graft_op_builder_set_attr_ints (b, n.c_str (), v.data (), v.size ()); };
+}
+
+Attrs
+both (Attrs a,
+      Attrs b)
+{
+  return [a, b] (GraftOpBuilder *builder) {
+    a (builder);
+    b (builder);
+  };
+}
+
+Attrs
+bool_attr (const char *name,
+           bool        v)
+{
+  std::string n = name;
+
+  return [n, v] (GraftOpBuilder *b) { graft_op_builder_set_attr_bool (b, n.c_str (), v); };
+}
+
+Attrs
+type_attr (const char *name,
+           GraftDType  v)
+{
+  std::string n = name;
+
+  return [n, v] (GraftOpBuilder *b) { graft_op_builder_set_attr_type (b, n.c_str (), v); };
+}
+
+Attrs
+int_attr (const char *name,
+          gint64      v)
+{
+  std::string n = name;
+
+  return [n, v] (GraftOpBuilder *b) { graft_op_builder_set_attr_int (b, n.c_str (), v); };
+}
+
+/* ---- the value cases, op by op ---- */
+
+const GraftDType kNumeric[] = { GRAFT_DTYPE_FLOAT32, GRAFT_DTYPE_FLOAT64, GRAFT_DTYPE_INT32, GRAFT_DTYPE_INT64 };
+const GraftDType kReal[] = { GRAFT_DTYPE_FLOAT32, GRAFT_DTYPE_FLOAT64 };
+const GraftDType kValues[] = { GRAFT_DTYPE_FLOAT32, GRAFT_DTYPE_FLOAT64, GRAFT_DTYPE_INT32, GRAFT_DTYPE_INT64,
+                               GRAFT_DTYPE_BOOL };
+const double kNaN = std::numeric_limits<double>::quiet_NaN ();
+
+/* Wraps an integer into int32 the way two's complement does. */
+double
+wrap32 (double v)
+{
+  return (double) (gint32) (guint32) (guint64) (gint64) v;
+}
+
+/* An expected value given by hand. */
+Expected
+exactly (Value v)
+{
+  return Expected { std::move (v), {}, 1 };
+}
+
+void
+add (std::vector<Case> &cases,
+     std::string        label,
+     const char        *op,
+     std::vector<Value> inputs,
+     Attrs              attrs,
+     Expected           expected)
+{
+  cases.push_back (Case { std::string (op) + "_" + label, op, std::move (inputs), std::move (attrs),
+                          std::move (expected) });
+}
+
+void
+binary_cases (std::vector<Case> &cases)
+{
+  struct {
+    const char *op;
+    std::function<double (double, double, GraftDType)> f;
+  } ops[] = {
+    { "Add", [] (double x, double y, GraftDType) { return x + y; } },
+    { "Sub", [] (double x, double y, GraftDType) { return x - y; } },
+    { "Mul", [] (double x, double y, GraftDType) { return x * y; } },
+    { "Div", [] (double x, double y, GraftDType dt) { return is_float (dt) ? x / y : std::trunc (x / y); } },
+  };
+  /* Same shape, scalar, row, column and rank-3 broadcasting. */
+  std::pair<Dims, Dims> shapes[] = {
+    { { 2, 3 }, { 2, 3 } }, { { 2, 3 }, {} }, { {}, { 4 } }, { { 2, 3 }, { 3 } },
+    { { 3, 1 }, { 3, 4 } }, { { 2, 1, 4 }, { 3, 1 } }, { { 2, 3, 4 }, { 2, 3, 4 } }, { { 0, 3 }, { 3 } },
+  };
+
+  for (auto &op : ops)
+    for (GraftDType dt : kNumeric)
+      for (auto &s : shapes)
+        {
+          Value x = random (dt, s.first), y = random (dt, s.second);
+          auto f = op.f;
+
+          /* No integer division by zero (a case of its own below). */
+          if (strcmp (op.op, "Div") == 0)
+            for (double &v : y.v)
+              v = v == 0 ? 1 : v;
+          add (cases, std::string (tag (dt)) + "_" + tag (s.first) + "_by_" + tag (s.second), op.op, { x, y },
+               nullptr, binary (x, y, [f, dt] (double a, double b) { return f (a, b, dt); }));
+        }
+  /* Integers wrap; division truncates toward zero. */
+  add (cases, "i32_wraps", "Add", { value (GRAFT_DTYPE_INT32, { 2 }, { G_MAXINT32, G_MININT32 }),
+                                    value (GRAFT_DTYPE_INT32, { 2 }, { 1, -1 }) },
+       nullptr, exactly (value (GRAFT_DTYPE_INT32, { 2 }, { G_MININT32, G_MAXINT32 })));
+  add (cases, "i32_truncates", "Div", { value (GRAFT_DTYPE_INT32, { 4 }, { 7, -7, 7, -7 }),
+                                        value (GRAFT_DTYPE_INT32, { 4 }, { 2, 2, -2, -2 }) },
+       nullptr, exactly (value (GRAFT_DTYPE_INT32, { 4 }, { 3, -3, -3, 3 })));
+  add (cases, "f32_by_zero", "Div", { value (GRAFT_DTYPE_FLOAT32, { 3 }, { 1, -1, 0 }),
+                                      value (GRAFT_DTYPE_FLOAT32, { 3 }, { 0, 0, 0 }) },
+       nullptr, exactly (value (GRAFT_DTYPE_FLOAT32, { 3 }, { INFINITY, -INFINITY, kNaN })));
+}
+
+void
+unary_cases (std::vector<Case> &cases)
+{
+  struct {
+    const char *op;
+    bool integers;
+    double lo, hi;
+    std::function<double (double)> f;
+  } ops[] = {
+    { "Neg", true, -2, 2, [] (double x) { return -x; } },
+    { "Square", true, -2, 2, [] (double x) { return x * x; } },
+    { "Sqrt", false, 0, 4, [] (double x) { return std::sqrt (x); } },
+    { "Exp", false, -8, 8, [] (double x) { return std::exp (x); } },
+    { "Log", false, 0.01, 100, [] (double x) { return std::log (x); } },
+    { "Relu", true, -2, 2, [] (double x) { return x < 0 ? 0 : x; } },
+    { "Sigmoid", false, -20, 20, [] (double x) { return 1 / (1 + std::exp (-x)); } },
+    { "Tanh", false, -5, 5, [] (double x) { return std::tanh (x); } },
+    { "Identity", true, -2, 2, [] (double x) { return x; } },
+  };
+  Dims shapes[] = { {}, { 7 }, { 2, 3, 4 }, { 0, 5 } };
+
+  for (auto &op : ops)
+    for (GraftDType dt : kNumeric)
+      for (const Dims &dims : shapes)
+        {
+          if (!op.integers && !is_float (dt))
+            continue;
+          Value x = random (dt, dims, op.lo, op.hi);
+          add (cases, std::string (tag (dt)) + "_" + tag (dims), op.op, { x }, nullptr, map (x, dt, op.f));
+        }
+  Value b = random (GRAFT_DTYPE_BOOL, { 5 });
+  add (cases, "bool", "Identity", { b }, nullptr, map (b, GRAFT_DTYPE_BOOL, [] (double x) { return x; }));
+
+  /* The edges: wrapping, NaN, infinities, and values where a naive
+   * formula loses accuracy. */
+  add (cases, "i32_wraps", "Neg", { value (GRAFT_DTYPE_INT32, { 2 }, { G_MININT32, G_MAXINT32 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT32, { 2 }, { G_MININT32, -G_MAXINT32 })));
+  add (cases, "i64_wraps", "Neg", { value (GRAFT_DTYPE_INT64, { 1 }, { (double) G_MININT64 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT64, { 1 }, { (double) G_MININT64 })));
+  add (cases, "i32_wraps", "Square", { value (GRAFT_DTYPE_INT32, { 2 }, { 70000, -46341 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT32, { 2 }, { wrap32 (70000.0 * 70000), wrap32 (46341.0 * 46341) })));
+  add (cases, "i64_wraps", "Square", { value (GRAFT_DTYPE_INT64, { 1 }, { 4294967296.0 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT64, { 1 }, { 0 })));
+  add (cases, "f64_edges", "Sqrt", { value (GRAFT_DTYPE_FLOAT64, { 3 }, { -1, 0, INFINITY }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT64, { 3 }, { kNaN, 0, INFINITY })));
+  add (cases, "f32_edges", "Log", { value (GRAFT_DTYPE_FLOAT32, { 3 }, { 0, -1, 1 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT32, { 3 }, { -INFINITY, kNaN, 0 })));
+  add (cases, "f32_edges", "Exp", { value (GRAFT_DTYPE_FLOAT32, { 3 }, { 100, -INFINITY, kNaN }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT32, { 3 }, { INFINITY, 0, kNaN })));
+  add (cases, "nan", "Relu", { value (GRAFT_DTYPE_FLOAT32, { 3 }, { kNaN, -INFINITY, INFINITY }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT32, { 3 }, { kNaN, 0, INFINITY })));
+  Value tails = value (GRAFT_DTYPE_FLOAT64, { 4 }, { -700, -40, 40, 700 });
+  add (cases, "f64_tails", "Sigmoid", { tails }, nullptr,
+       map (tails, GRAFT_DTYPE_FLOAT64, [] (double x) { return 1 / (1 + std::exp (-x)); }));
+  Value tails32 = value (GRAFT_DTYPE_FLOAT32, { 3 }, { -80, 80, INFINITY });
+  add (cases, "f32_tails", "Sigmoid", { tails32 }, nullptr,
+       map (tails32, GRAFT_DTYPE_FLOAT32, [] (double x) { return 1 / (1 + std::exp (-x)); }));
+  add (cases, "f32_edges", "Tanh", { value (GRAFT_DTYPE_FLOAT32, { 3 }, { -INFINITY, 30, kNaN }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT32, { 3 }, { -1, 1, kNaN })));
+}
+
+void
+cast_cases (std::vector<Case> &cases)
+{
+  /* Every pair, on values every dtype holds exactly. */
+  for (GraftDType from : kValues)
+    for (GraftDType to : kValues)
+      {
+        Value x = random (from, { 2, 3 });
+
+        add (cases, std::string (tag (from)) + "_to_" + tag (to), "Cast", { x }, type_attr ("DstT", to),
+             map (x, to, [to] (double v) {
+               return to == GRAFT_DTYPE_BOOL ? (double) (v != 0) : is_float (to) ? v : std::trunc (v);
+             }));
+      }
+  /* Truncation toward zero, saturation, NaN, wrapping, truthiness. */
+  add (cases, "f32_to_i32_edges", "Cast",
+       { value (GRAFT_DTYPE_FLOAT32, { 6 }, { 2.75, -2.75, 3e9, -3e9, kNaN, INFINITY }) },
+       type_attr ("DstT", GRAFT_DTYPE_INT32),
+       exactly (value (GRAFT_DTYPE_INT32, { 6 }, { 2, -2, G_MAXINT32, G_MININT32, 0, G_MAXINT32 })));
+  add (cases, "f64_to_i64_edges", "Cast", { value (GRAFT_DTYPE_FLOAT64, { 4 }, { -1e300, 1e19, -0.5, kNaN }) },
+       type_attr ("DstT", GRAFT_DTYPE_INT64),
+       exactly (value (GRAFT_DTYPE_INT64, { 4 }, { (double) G_MININT64, (double) G_MAXINT64, 0, 0 })));
+  add (cases, "i64_to_i32_wraps", "Cast",
+       { value (GRAFT_DTYPE_INT64, { 3 }, { 4294967301.0, 2147483648.0, -4294967297.0 }) },
+       type_attr ("DstT", GRAFT_DTYPE_INT32), exactly (value (GRAFT_DTYPE_INT32, { 3 }, { 5, G_MININT32, -1 })));
+  add (cases, "f32_to_bool_edges", "Cast", { value (GRAFT_DTYPE_FLOAT32, { 4 }, { 0, -0.0, 0.25, kNaN }) },
+       type_attr ("DstT", GRAFT_DTYPE_BOOL), exactly (value (GRAFT_DTYPE_BOOL, { 4 }, { 0, 0, 1, 1 })));
+  add (cases, "f64_to_f32_rounds", "Cast", { value (GRAFT_DTYPE_FLOAT64, { 3 }, { 0.1, 1e39, -1e-50 }) },
+       type_attr ("DstT", GRAFT_DTYPE_FLOAT32), exactly (value (GRAFT_DTYPE_FLOAT32, { 3 }, { 0.1, INFINITY, 0 })));
+}
+
+void
+softmax_cases (std::vector<Case> &cases)
+{
+  Dims shapes[] = { { 5 }, { 3, 4 }, { 2, 3, 7 }, { 2, 1 }, { 0, 3 } };
+
+  for (GraftDType dt : kReal)
+    for (const Dims &dims : shapes)
+      {
+        Value x = random (dt, dims, -5, 5);
+        add (cases, std::string (tag (dt)) + "_" + tag (dims), "Softmax", { x }, nullptr, softmax (x));
+      }
+  /* exp(1000) overflows: only the shifted form gets these right. */
+  for (GraftDType dt : kReal)
+    {
+      Value big = value (dt, { 2, 3 }, { 1000, 1001, 1002, -1000, -1000, -1000 });
+      add (cases, std::string (tag (dt)) + "_large_logits", "Softmax", { big }, nullptr, softmax (big));
+    }
+}
+
+void
+array_cases (std::vector<Case> &cases)
+{
+  /* Reshape: explicit shapes, an inferred -1, to and from scalars, any
+   * dtype. */
+  struct {
+    Dims from, to, result;
+  } reshapes[] = {
+    { { 2, 3 }, { 3, 2 }, { 3, 2 } }, { { 2, 3, 4 }, { 4, -1 }, { 4, 6 } }, { { 24 }, { 2, -1, 3 }, { 2, 4, 3 } },
+    { { 1 }, {}, {} }, { {}, { 1, 1 }, { 1, 1 } }, { { 0, 4 }, { 2, 0, 3 }, { 2, 0, 3 } }, { { 6 }, { -1 }, { 6 } },
+  };
+  for (GraftDType dt : kValues)
+    for (auto &r : reshapes)
+      {
+        Value x = random (dt, r.from);
+        Expected e { { dt, r.result, x.v }, {}, 1 };
+        add (cases, std::string (tag (dt)) + "_" + tag (r.from) + "_to_" + tag (r.result), "Reshape", { x },
+             ints_attr ("shape", r.to), e);
+      }
+
+  /* Transpose: reversed by default, explicit permutations, rank 1 and 4. */
+  struct {
+    Dims dims, perm;
+    const char *name;
+  } transposes[] = {
+    { { 2, 3 }, {}, "2x3_reversed" }, { { 2, 3, 4 }, { 1, 2, 0 }, "2x3x4_120" },
+    { { 2, 3, 4 }, { 0, 2, 1 }, "2x3x4_021" }, { { 5 }, { 0 }, "5" }, { { 2, 1, 3, 2 }, { 3, 0, 2, 1 }, "rank4" },
+    { { 3, 0 }, { 1, 0 }, "3x0" }, { {}, {}, "scalar" },
+  };
+  for (GraftDType dt : kValues)
+    for (auto &t : transposes)
+      {
+        Value x = random (dt, t.dims);
+        add (cases, std::string (tag (dt)) + "_" + t.name, "Transpose", { x }, ints_attr ("perm", t.perm),
+             transpose (x, t.perm));
+      }
+
+  /* Fill, ZerosLike, OnesLike: every dtype they take. */
+  for (GraftDType dt : kValues)
+    {
+      Value v = random (dt, {});
+      Dims shapes[] = { { 2, 3 }, {}, { 4, 0 } };
+
+      for (const Dims &dims : shapes)
+        add (cases, std::string (tag (dt)) + "_" + tag (dims), "Fill", { v }, ints_attr ("dims", dims),
+             { { dt, dims, std::vector<double> (count (dims), v.v[0]) }, {}, 1 });
+      Value x = random (dt, { 3, 2 });
+      add (cases, tag (dt), "ZerosLike", { x }, nullptr, map (x, dt, [] (double) { return 0.0; }));
+      add (cases, tag (dt), "OnesLike", { x }, nullptr, map (x, dt, [] (double) { return 1.0; }));
+    }
+
+  /* ArgMax: each axis, negative axes, both index types. Integer inputs are
+   * drawn from few values, so ties are common. */
+  struct {
+    Dims dims;
+    gint64 axis;
+  } argmaxes[] = { { { 7 }, 0 }, { { 3, 4 }, 0 }, { { 3, 4 }, 1 }, { { 2, 3, 4 }, -2 }, { { 2, 3, 4 }, 2 } };
+  for (GraftDType dt : kNumeric)
+    for (auto &am : argmaxes)
+      for (GraftDType out : { GRAFT_DTYPE_INT64, GRAFT_DTYPE_INT32 })
+        {
+          Value x = random (dt, am.dims);
+          Attrs attrs = out == GRAFT_DTYPE_INT64 ? int_attr ("axis", am.axis)
+                                                 : both (int_attr ("axis", am.axis), type_attr ("output_type", out));
+          std::string axis = am.axis < 0 ? "m" + std::to_string (-am.axis) : std::to_string (am.axis);
+
+          add (cases, std::string (tag (dt)) + "_" + tag (am.dims) + "_axis" + axis + "_" + tag (out), "ArgMax",
+               { x }, attrs, argmax (x, am.axis, out));
+        }
+  /* The first of equal maxima; a NaN wins; the default axis is 0. */
+  add (cases, "ties_and_nan", "ArgMax",
+       { value (GRAFT_DTYPE_FLOAT32, { 4, 2 }, { 1, 5, 3, kNaN, 3, 5, 2, kNaN }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT64, { 2 }, { 1, 1 })));
+}
+
+void
+reduce_cases (std::vector<Case> &cases)
+{
+  struct {
+    const char *op;
+    Reduction how;
+  } ops[] = { { "ReduceSum", Reduction::SUM }, { "ReduceMean", Reduction::MEAN }, { "ReduceMax", Reduction::MAX } };
+  struct {
+    Dims dims, axis;
+    bool keep;
+    const char *name;
+  } shapes[] = {
+    { { 2, 3 }, {}, false, "2x3_all" },
+    { { 2, 3 }, { 0 }, false, "2x3_axis0" },
+    { { 2, 3 }, { 1 }, true, "2x3_axis1_keep" },
+    { { 2, 3, 4 }, { 0, 2 }, false, "2x3x4_axes02" },
+    { { 2, 3, 4 }, { -1, 1 }, true, "2x3x4_axes12_keep" },
+    { { 2, 3, 4, 5 }, { 1, 3 }, false, "rank4_axes13" },
+    { { 3, 1, 4 }, { 1 }, false, "3x1x4_axis1" },
+    { { 1000 }, {}, false, "1000" },
+    { { 37, 29 }, { 0 }, false, "37x29_axis0" },
+    { {}, {}, false, "scalar" },
+    { { 4, 0 }, { 0 }, false, "4x0_axis0" },
+  };
+
+  for (auto &op : ops)
+    for (GraftDType dt : kNumeric)
+      for (auto &s : shapes)
+        {
+          Value x = random (dt, s.dims, -2, 2);
+          Attrs attrs = ints_attr ("axis", s.axis);
+
+          if (s.keep)
+            attrs = both (attrs, bool_attr ("keep_dims", true));
+          add (cases, std::string (tag (dt)) + "_" + s.name, op.op, { x }, attrs, reduce (x, s.axis, s.keep, op.how));
+        }
+  /* Integer means truncate toward zero; an empty float mean is NaN, an
+   * empty max the lowest value; a NaN wins a max. */
+  add (cases, "i32_truncates", "ReduceMean", { value (GRAFT_DTYPE_INT32, { 2, 2 }, { 1, 2, -1, -2 }) },
+       ints_attr ("axis", { 1 }), exactly (value (GRAFT_DTYPE_INT32, { 2 }, { 1, -1 })));
+  add (cases, "f32_empty", "ReduceMean", { value (GRAFT_DTYPE_FLOAT32, { 0, 2 }, {}) }, ints_attr ("axis", { 0 }),
+       exactly (value (GRAFT_DTYPE_FLOAT32, { 2 }, { kNaN, kNaN })));
+  add (cases, "f32_empty", "ReduceMax", { value (GRAFT_DTYPE_FLOAT32, { 0 }, {}) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT32, {}, { -INFINITY })));
+  add (cases, "i32_empty", "ReduceMax", { value (GRAFT_DTYPE_INT32, { 2, 0 }, {}) }, ints_attr ("axis", { 1 }),
+       exactly (value (GRAFT_DTYPE_INT32, { 2 }, { G_MININT32, G_MININT32 })));
+  add (cases, "nan", "ReduceMax", { value (GRAFT_DTYPE_FLOAT64, { 2, 3 }, { 1, kNaN, 3, 4, 5, 6 }) },
+       ints_attr ("axis", { 1 }), exactly (value (GRAFT_DTYPE_FLOAT64, { 2 }, { kNaN, 6 })));
+  add (cases, "i32_wraps", "ReduceSum", { value (GRAFT_DTYPE_INT32, { 3 }, { G_MAXINT32, 1, 1 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT32, {}, { wrap32 (G_MAXINT32 + 2.0) })));
+}
+
+void
+matmul_cases (std::vector<Case> &cases)
+{
+  /* Small shapes, edges of the portable GEMM's tiles and blocks (not a
+   * multiple of any tile, deeper than one 256-deep block), empty ones. */
+  struct {
+    gint64 m, k, n;
+  } shapes[] = { { 1, 1, 1 }, { 2, 3, 4 }, { 5, 7, 3 }, { 17, 33, 19 }, { 70, 300, 45 }, { 3, 0, 4 }, { 0, 3, 4 } };
+
+  for (GraftDType dt : kNumeric)
+    for (auto &s : shapes)
+      for (int t = 0; t < 4; t++)
+        {
+          bool ta = t & 1, tb = t & 2;
+          Value a = random (dt, ta ? Dims { s.k, s.m } : Dims { s.m, s.k });
+          Value b = random (dt, tb ? Dims { s.n, s.k } : Dims { s.k, s.n });
+          Attrs attrs = both (bool_attr ("transpose_a", ta), bool_attr ("transpose_b", tb));
+          std::string label = std::string (tag (dt)) + "_" + std::to_string (s.m) + "x" + std::to_string (s.k) + "x"
+                              + std::to_string (s.n) + (ta ? "_ta" : "") + (tb ? "_tb" : "");
+
+          /* One large case per dtype is enough for every transpose. */
+          if (s.m == 70 && t != 0 && t != 3)
+            continue;
+          add (cases, label, "MatMul", { a, b }, attrs, matmul (a, b, ta, tb));
+        }
+  /* Integers wrap. */
+  add (cases, "i32_wraps", "MatMul",
+       { value (GRAFT_DTYPE_INT32, { 1, 2 }, { 65536, 1 }), value (GRAFT_DTYPE_INT32, { 2, 1 }, { 65536, 7 }) },
+       nullptr, exactly (value (GRAFT_DTYPE_INT32, { 1, 1 }, { 7 })));
+}
+
+const std::vector<Case> &
+all_cases ()
+{
+  static std::vector<Case> cases;
+
+  if (cases.empty ())
+    {
+      binary_cases (cases);
+      unary_cases (cases);
+      cast_cases (cases);
+      softmax_cases (cases);
+      array_cases (cases);
+      reduce_cases (cases);
+      matmul_cases (cases);
+    }
+  return cases;
+}
+
+class OpCase : public ::testing::TestWithParam<Case> {};
+
+TEST_P (OpCase, MatchesTheReference)
+{
+  for (Feed feed : { Feed::CONST, Feed::FULL, Feed::UNKNOWN_DIMS, Feed::UNKNOWN_RANK })
+    EXPECT_TRUE (run_case (GetParam (), feed)) << feed_name (feed);
+}
+
+INSTANTIATE_TEST_SUITE_P (Ops, OpCase, ::testing::ValuesIn (all_cases ()),
+                          [] (const ::testing::TestParamInfo<Case> &info) { return info.param.label; });
+
+TEST (OpCases, LabelsAreUnique)
+{
+  std::set<std::string> seen;
+
+  for (const Case &c : all_cases ())
+    EXPECT_TRUE (seen.insert (c.label).second) << c.label;
+}
+
+/* ---- build-time errors ---- */
+
+/* An input of an error case: a Placeholder of this dtype and (partial)
+ * shape; `unknown_rank` leaves the shape out. */
+struct Input {
+  GraftDType dtype;
+  Dims dims;
+  bool unknown_rank = false;
+};
+
+struct BuildError {
+  std::string label;
+  std::string op;
+  std::vector<Input> inputs;
+  Attrs attrs;
+  GraftGraphError code;
+  std::vector<std::string> says;  /* substrings of the message besides the op */
+};
+
+void
+PrintTo (const BuildError &c, std::ostream *os)
+{
+  *os << c.label;
+}
+
+GraftOutput *
+placeholder (GraftGraph  *graph,
+             const Input &in)
+{
+  g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Placeholder", nullptr);
+
+  graft_op_builder_set_attr_type (b, "dtype", in.dtype);
+  if (!in.unknown_rank)
+    {
+      g_autoptr(GraftShape) shape = graft_shape_new (in.dims.data (), in.dims.size ());
+      graft_op_builder_set_attr_shape (b, "shape", shape);
+    }
+  return graft_op_builder_finish (b, nullptr);
+}
+
+const GraftDType F32 = GRAFT_DTYPE_FLOAT32, F64 = GRAFT_DTYPE_FLOAT64, I32 = GRAFT_DTYPE_INT32,
+                 I64 = GRAFT_DTYPE_INT64, BOOL = GRAFT_DTYPE_BOOL, C64 = GRAFT_DTYPE_COMPLEX64;
+const GraftGraphError SHAPE = GRAFT_GRAPH_ERROR_SHAPE, DTYPE = GRAFT_GRAPH_ERROR_DTYPE;
+
+std::vector<BuildError>
+build_errors ()
+{
+  std::vector<BuildError> e;
+  auto add_error = [&e] (const char *label, const char *op, std::vector<Input> inputs, Attrs attrs,
+                         GraftGraphError code, std::vector<std::string> says) {
+    e.push_back (BuildError { std::string (op) + "_" + label, op, inputs, attrs, code, says });
+  };
+
+  for (const char *op : { "Add", "Sub", "Mul", "Div" })
+    {
+      add_error ("shapes", op, { { F32, { 2, 3 } }, { F32, { 4 } } }, nullptr, SHAPE,
+                 { "Incompatible shapes for broadcasting: (2, 3) and (4,)" });
+      add_error ("partial_shapes", op, { { F64, { -1, 3 } }, { F64, { 2, 4 } } }, nullptr, SHAPE, { "(?, 3)", "(2, 4)" });
+      add_error ("dtypes", op, { { F32, { 2 } }, { I32, { 2 } } }, nullptr, DTYPE, { "int32", "float32" });
+      add_error ("bool", op, { { BOOL, { 2 } }, { BOOL, { 2 } } }, nullptr, DTYPE, { "bool" });
+    }
+  for (const char *op : { "Neg", "Square", "Relu" })
+    add_error ("bool", op, { { BOOL, { 2, 3 } } }, nullptr, DTYPE, { "bool", "not in the allowed list" });
+  for (const char *op : { "Sqrt", "Exp", "Log", "Sigmoid", "Tanh", "Softmax" })
+    add_error ("int32", op, { { I32, { 2, 3 } } }, nullptr, DTYPE, { "int32", "not in the allowed list" });
+  add_error ("two_inputs", "Identity", { { F32, { 2 } }, { F32, { 2 } } }, nullptr, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+             { "takes 1 inputs" });
+  add_error ("complex", "Cast", { { C64, { 2 } } }, type_attr ("DstT", F32), DTYPE, { "complex64" });
+  add_error ("to_complex", "Cast", { { F32, { 2 } } }, type_attr ("DstT", C64), DTYPE, { "DstT is complex64" });
+  add_error ("no_dst", "Cast", { { F32, { 2 } } }, nullptr, GRAFT_GRAPH_ERROR_INVALID_ATTR, { "DstT" });
+
+  add_error ("scalar", "Softmax", { { F32, {} } }, nullptr, SHAPE, { "at least rank 1", "()" });
+
+  add_error ("count", "Reshape", { { F32, { 2, 3 } } }, ints_attr ("shape", { 4 }), SHAPE,
+             { "Cannot reshape a tensor with 6 elements to shape (4,) (4 elements)", "(2, 3)" });
+  add_error ("not_divisible", "Reshape", { { F32, { 7 } } }, ints_attr ("shape", { -1, 2 }), SHAPE,
+             { "Cannot reshape a tensor with 7 elements to shape (-1, 2)", "(7,)" });
+  add_error ("partial", "Reshape", { { F32, { -1, 3 } } }, ints_attr ("shape", { 4 }), SHAPE,
+             { "Cannot reshape a tensor of shape (?, 3) to shape (4,)" });
+  add_error ("two_unknowns", "Reshape", { { F32, { 6 } } }, ints_attr ("shape", { -1, -1 }), SHAPE,
+             { "Only one size may be -1", "(-1, -1)" });
+  add_error ("negative", "Reshape", { { F32, { 6 } } }, ints_attr ("shape", { -2, -3 }), SHAPE,
+             { "must be non-negative", "(-2, -3)" });
+  add_error ("infer_with_zero", "Reshape", { { F32, { 0, 2 } } }, ints_attr ("shape", { 0, -1 }), SHAPE,
+             { "(0, -1)", "(0, 2)" });
+
+  add_error ("rank", "Transpose", { { F32, { 2, 3 } } }, ints_attr ("perm", { 0 }), SHAPE,
+             { "perm (0,) is not a permutation of the axes of a tensor of shape (2, 3)" });
+  add_error ("repeated", "Transpose", { { F32, { 2, 3 } } }, ints_attr ("perm", { 0, 0 }), SHAPE,
+             { "(0, 0)", "(2, 3)", "0 appears twice" });
+  add_error ("out_of_range", "Transpose", { { F32, { 2, 3 } } }, ints_attr ("perm", { 0, 2 }), SHAPE,
+             { "(0, 2)", "(2, 3)", "out of range" });
+  add_error ("unknown_rank", "Transpose", { { F32, {}, true } }, ints_attr ("perm", { 1, 1 }), SHAPE,
+             { "(1, 1)", "<unknown>" });
+
+  add_error ("vector_value", "Fill", { { F32, { 2 } } }, ints_attr ("dims", { 2, 2 }), SHAPE,
+             { "value must be a scalar", "(2,)" });
+  add_error ("negative_dims", "Fill", { { F32, {} } }, ints_attr ("dims", { 2, -1 }), SHAPE, { "(2, -1)" });
+  add_error ("complex", "Fill", { { C64, {} } }, ints_attr ("dims", { 2 }), DTYPE, { "complex64" });
+  add_error ("complex", "ZerosLike", { { C64, { 2 } } }, nullptr, DTYPE, { "complex64" });
+  add_error ("complex", "OnesLike", { { C64, { 2 } } }, nullptr, DTYPE, { "complex64" });
+
+  add_error ("axis", "ArgMax", { { F32, { 2, 3 } } }, int_attr ("axis", 2), SHAPE,
+             { "Invalid axis 2 for a tensor of shape (2, 3)" });
+  add_error ("negative_axis", "ArgMax", { { F32, { 2, 3 } } }, int_attr ("axis", -3), SHAPE, { "-3", "(2, 3)" });
+  add_error ("empty_axis", "ArgMax", { { F32, { 0, 3 } } }, nullptr, SHAPE, { "axis 0 is empty", "(0, 3)" });
+  add_error ("scalar", "ArgMax", { { F32, {} } }, nullptr, SHAPE, { "rank 1 or more", "()" });
+  add_error ("output_type", "ArgMax", { { F32, { 3 } } }, type_attr ("output_type", F32), DTYPE,
+             { "output_type is float32" });
+  add_error ("bool", "ArgMax", { { BOOL, { 3 } } }, nullptr, DTYPE, { "bool" });
+
+  for (const char *op : { "ReduceSum", "ReduceMean", "ReduceMax" })
+    {
+      add_error ("axis", op, { { F32, { 2, 3 } } }, ints_attr ("axis", { 2 }), SHAPE,
+                 { "Invalid reduction axis 2 for a tensor of shape (2, 3)" });
+      add_error ("repeated_axis", op, { { F32, { 2, 3 } } }, ints_attr ("axis", { 0, -2 }), SHAPE,
+                 { "Axis 0 appears twice in axis (0, -2) for a tensor of shape (2, 3)" });
+      add_error ("partial", op, { { F64, { -1, 3 } } }, ints_attr ("axis", { -3 }), SHAPE, { "-3", "(?, 3)" });
+      add_error ("bool", op, { { BOOL, { 2 } } }, nullptr, DTYPE, { "bool" });
+    }
+
+  add_error ("inner", "MatMul", { { F32, { 2, 3 } }, { F32, { 4, 5 } } }, nullptr, SHAPE,
+             { "Dimensions must be equal, but are 3 and 4", "(2, 3), (4, 5)" });
+  add_error ("transposed", "MatMul", { { F32, { 2, 3 } }, { F32, { 3, 2 } } }, bool_attr ("transpose_b", true), SHAPE,
+             { "Dimensions must be equal, but are 3 and 2", "(2, 3), (3, 2)" });
+  add_error ("rank", "MatMul", { { F32, { 2, 3, 4 } }, { F32, { 4, 5 } } }, nullptr, SHAPE,
+             { "rank 2 but is rank 3", "(2, 3, 4), (4, 5)" });
+  add_error ("dtypes", "MatMul", { { F32, { 2, 2 } }, { F64, { 2, 2 } } }, nullptr, DTYPE, { "float64", "float32" });
+  add_error ("bool", "MatMul", { { BOOL, { 2, 2 } }, { BOOL, { 2, 2 } } }, nullptr, DTYPE, { "bool" });
+  return e;
+}
+
+class OpBuildError : public ::testing::TestWithParam<BuildError> {};
+
+TEST_P (OpBuildError, IsRefusedNamingTheOpAndTheShapes)
+{
+  const BuildError &c = GetParam ();
+  g_autoptr(GraftGraph) graph = graft_graph_new ();
+  g_autoptr(GError) error = nullptr;
+  std::string prefix = c.op + " op 'layer/bad'";
+
+  g_autoptr(GraftNameScopeGuard) scope = graft_graph_enter_name_scope (graph, "layer", &error);
+  ASSERT_NE (scope, nullptr) << describe_error (error);
+  g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, c.op.c_str (), "bad");
+  for (const Input &in : c.inputs)
+    graft_op_builder_add_input (b, placeholder (graph, in));
+  if (c.attrs)
+    c.attrs (b);
+
+  EXPECT_EQ (graft_op_builder_finish (b, &error), nullptr);
+  ASSERT_NE (error, nullptr);
+  EXPECT_TRUE (g_error_matches (error, GRAFT_GRAPH_ERROR, c.code)) << describe_error (error);
+  EXPECT_TRUE (g_str_has_prefix (error->message, prefix.c_str ())) << error->message;
+  for (const std::string &s : c.says)
+    EXPECT_NE (strstr (error->message, s.c_str ()), nullptr) << "\"" << s << "\" not in: " << error->message;
+}
+
+INSTANTIATE_TEST_SUITE_P (Ops, OpBuildError, ::testing::ValuesIn (build_errors ()),
+                          [] (const ::testing::TestParamInfo<BuildError> &info) { return info.param.label; });
+
+/* ---- run-time errors: partial shapes hid the mistake ---- */
+
+struct RunError {
+  std::string label;
+  std::string op;
+  std::vector<Input> inputs;  /* the placeholders, partial */
+  std::vector<Value> fed;     /* what they are fed */
+  Attrs attrs;
+  GraftSessionError code;
+  std::vector<std::string> says;
+};
+
+void
+PrintTo (const RunError &c, std::ostream *os)
+{
+  *os << c.label;
+}
+
+std::vector<RunError>
+run_errors ()
+{
+  const GraftSessionError KERNEL = GRAFT_SESSION_ERROR_KERNEL, RSHAPE = GRAFT_SESSION_ERROR_SHAPE;
+
+  return {
+    { "Reshape_count", "Reshape", { { F32, { -1 } } }, { value (F32, { 5 }, { 1, 2, 3, 4, 5 }) },
+      ints_attr ("shape", { 2, 3 }), KERNEL,
+      { "Cannot reshape a tensor with 5 elements to shape (2, 3) (6 elements)", "(5,)" } },
+    { "Reshape_not_divisible", "Reshape", { { F32, { -1 } } }, { value (F32, { 5 }, { 1, 2, 3, 4, 5 }) },
+      ints_attr ("shape", { -1, 2 }), RSHAPE, { "Cannot reshape a tensor with 5 elements to shape (-1, 2)" } },
+    { "MatMul_inner", "MatMul", { { F32, { 2, -1 } }, { F32, { -1, 3 } } },
+      { random (F32, { 2, 4 }), random (F32, { 5, 3 }) }, nullptr, KERNEL,
+      { "Matrix size-incompatible", "(2, 4)", "(5, 3)" } },
+    { "Div_by_zero", "Div", { { I32, { 2 } }, { I32, { 2 } } },
+      { value (I32, { 2 }, { 1, 2 }), value (I32, { 2 }, { 1, 0 }) }, nullptr, KERNEL, { "division by zero" } },
+    { "Add_shapes", "Add", { { F32, { -1, 3 } }, { F32, { 2, 3 } } },
+      { random (F32, { 5, 3 }), random (F32, { 2, 3 }) }, nullptr, KERNEL, { "Incompatible shapes", "(5, 3)" } },
+    { "ArgMax_empty_axis", "ArgMax", { { F32, { -1, 3 } } }, { value (F32, { 0, 3 }, {}) }, nullptr, KERNEL,
+      { "axis 0 is empty", "(0, 3)" } },
+    { "Fill_vector_value", "Fill", { { F32, {}, true } }, { value (F32, { 2 }, { 1, 2 }) },
+      ints_attr ("dims", { 2 }), KERNEL, { "value must be a scalar", "(2,)" } },
+    { "ReduceMean_no_integers", "ReduceMean", { { I32, { -1 } } }, { value (I32, { 0 }, {}) }, nullptr, KERNEL,
+      { "mean of no integers", "(0,)" } },
+    { "ReduceSum_axis", "ReduceSum", { { F32, {}, true } }, { random (F32, { 2 }) }, ints_attr ("axis", { 1 }),
+      RSHAPE, { "Invalid reduction axis 1 for a tensor of shape (2,)" } },
+    { "Softmax_scalar", "Softmax", { { F32, {}, true } }, { value (F32, {}, { 1 }) }, nullptr, RSHAPE,
+      { "at least rank 1" } },
+    { "Transpose_rank", "Transpose", { { F32, {}, true } }, { random (F32, { 2, 3 }) }, ints_attr ("perm", { 0 }),
+      RSHAPE, { "perm (0,)", "(2, 3)" } },
+  };
+}
+
+class OpRunError : public ::testing::TestWithParam<RunError> {};
+
+TEST_P (OpRunError, FailsNamingTheOpAndTheShapes)
+{
+  const RunError &c = GetParam ();
+  g_autoptr(GraftGraph) graph = graft_graph_new ();
+  g_autoptr(GError) error = nullptr;
+  std::vector<GraftOutput *> feeds;
+  std::vector<GraftTensor *> values;
+  std::string prefix = c.op + " op 'bad': ";
+  GraftOutput *out;
+
+  g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, c.op.c_str (), "bad");
+  for (gsize i = 0; i < c.inputs.size (); i++)
+    {
+      feeds.push_back (placeholder (graph, c.inputs[i]));
+      values.push_back (to_tensor (c.fed[i]));
+      graft_op_builder_add_input (b, feeds.back ());
+    }
+  if (c.attrs)
+    c.attrs (b);
+  out = graft_op_builder_finish (b, &error);
+  ASSERT_NE (out, nullptr) << describe_error (error);
+
+  g_autoptr(GraftSession) session = graft_session_new (graph);
+  guint n = 0;
+  GraftTensor **r = graft_session_run (session, feeds.data (), values.data (), feeds.size (), &out, 1, nullptr, 0,
+                                       nullptr, &n, &error);
+  EXPECT_EQ (r, nullptr);
+  for (GraftTensor *t : values)
+    graft_tensor_unref (t);
+  ASSERT_NE (error, nullptr);
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, c.code)) << describe_error (error);
+  EXPECT_TRUE (g_str_has_prefix (error->message, prefix.c_str ())) << error->message;
+  for (const std::string &s : c.says)
+    EXPECT_NE (strstr (error->message, s.c_str ()), nullptr) << "\"" << s << "\" not in: " << error->message;
+}
+
+INSTANTIATE_TEST_SUITE_P (Ops, OpRunError, ::testing::ValuesIn (run_errors ()),
+                          [] (const ::testing::TestParamInfo<RunError> &info) { return info.param.label; });
+
+/* ---- the registry: no op without cases ---- */
+
+/* The session evaluates these itself (tests/test-session.cc covers them). */
+const std::set<std::string> kSessionOps = {
+  "Const", "Placeholder", "VariableV2", "Assign", "AssignAdd", "AssignSub", "NoOp",
+};
+
+/* Random ops draw from the op's seed pair: tests/test-initializers.cc checks
+ * their formulas against the generator and their distributions
+ * statistically, which a fixed reference here cannot. */
+const std::set<std::string> kRandomOps = {
+  "RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt",
+};
+
+std::vector<std::string>
+registered_ops ()
+{
+  guint n = 0;
+  g_autofree const GraftOpDef **defs = graft_registry_list_ops (graft_registry_get_default (), &n);
+  std::vector<std::string> names;
+
+  for (guint i = 0; i < n; i++)
+    names.push_back (graft_op_def_get_name (defs[i]));
+  return names;
+}
+
+TEST (OpRegistry, EveryOpHasValueCases)
+{
+  std::set<std::string> covered;
+
+  for (const Case &c : all_cases ())
+    covered.insert (c.op);
+  for (const std::string &op : registered_ops ())
+    {
+      if (kSessionOps.count (op) || kRandomOps.count (op))
+        continue;
+      EXPECT_TRUE (covered.count (op)) << op << " has no case in tests/test-ops.cc";
+    }
+}
+
+TEST (OpRegistry, EveryOpHasErrorCases)
+{
+  std::set<std::string> covered;
+
+  for (const BuildError &c : build_errors ())
+    covered.insert (c.op);
+  for (const std::string &op : registered_ops ())
+    {
+      if (kSessionOps.count (op) || kRandomOps.count (op))
+        continue;
+      EXPECT_TRUE (covered.count (op)) << op << " has no build-time error case in tests/test-ops.cc";
+    }
+}
+
+/* The exemptions name real ops, so a rename does not silently drop one. */
+TEST (OpRegistry, ExemptOpsAreRegistered)
+{
+  std::vector<std::string> ops = registered_ops ();
+  std::set<std::string> registered (ops.begin (), ops.end ());
+
+  for (const std::set<std::string> *list : { &kSessionOps, &kRandomOps })
+    for (const std::string &op : *list)
+      EXPECT_TRUE (registered.count (op)) << op;
+}
+
+} // namespace
