@@ -40,11 +40,13 @@ times_two (GraftGraph   *graph,
   return graft_op_builder_finish (mul, error);
 }
 
+/* How a case enters test1 and test2: by name, or by the scope objects
+ * captured in case 1; and with which reuse. */
 typedef struct {
   const char *label;
-  GraftScope *outer_object;     /* NULL: enter "test1" by name */
+  gboolean outer_by_object;
   GraftReuse outer_reuse;
-  GraftScope *inner_object;     /* NULL: enter "test2" by name */
+  gboolean inner_by_object;
   GraftReuse inner_reuse;
 } Case;
 
@@ -60,70 +62,98 @@ enter (GraftGraph  *graph,
   return graft_graph_enter_variable_scope (graph, name, reuse, error);
 }
 
+/* What a case produced: the variable and its product, or why it failed. */
+typedef struct {
+  GraftVariable *w1;
+  GraftOutput *product;
+  GError *error;
+} Outcome;
+
+static void
+build_case (GraftGraph  *graph,
+            const Case  *c,
+            GraftShape  *shape,
+            GraftScope **test1,
+            GraftScope **test2,
+            Outcome     *out)
+{
+  g_autoptr(GraftScopeGuard) outer = NULL;
+  g_autoptr(GraftScopeGuard) inner = NULL;
+
+  outer = enter (graph, "test1", c->outer_by_object ? *test1 : NULL, c->outer_reuse, &out->error);
+  if (outer != NULL)
+    inner = enter (graph, "test2", c->inner_by_object ? *test2 : NULL, c->inner_reuse, &out->error);
+  if (inner == NULL)
+    return;
+  if (*test1 == NULL)
+    {
+      /* Capture the scope objects, as `as test1:` does. */
+      *test1 = g_object_ref (outer);
+      *test2 = g_object_ref (inner);
+    }
+  out->w1 = graft_graph_get_variable (graph, "w1", shape, GRAFT_DTYPE_INVALID, NULL, &out->error);
+  if (out->w1 != NULL)
+    out->product = times_two (graph, graft_variable_get_value (out->w1), &out->error);
+}
+
 int
 main (void)
 {
   g_autoptr(GraftGraph) graph = graft_graph_new ();
   g_autoptr(GraftShape) shape = graft_shape_new_matrix (1, 2);
+  g_autoptr(GraftSession) session = NULL;
   g_autoptr(GraftScope) test1 = NULL;
   g_autoptr(GraftScope) test2 = NULL;
-  GraftVariable *first = NULL;
+  g_autoptr(GError) error = NULL;
+  static const Case cases[] = {
+    { "1", FALSE, GRAFT_REUSE_INHERIT, FALSE, GRAFT_REUSE_INHERIT },
+    { "2", FALSE, GRAFT_REUSE_TRUE, FALSE, GRAFT_REUSE_INHERIT },
+    { "3", TRUE, GRAFT_REUSE_INHERIT, TRUE, GRAFT_REUSE_TRUE },
+    { "4", TRUE, GRAFT_REUSE_TRUE, TRUE, GRAFT_REUSE_INHERIT },
+    { "5", FALSE, GRAFT_REUSE_INHERIT, FALSE, GRAFT_REUSE_INHERIT },
+  };
+  Outcome outcomes[G_N_ELEMENTS (cases)] = { 0 };
+  GraftOutput *init;
   int failures = 0;
 
-  for (int i = 0; i < 5; i++)
+  /* A graph-level seed makes the initial values the same on every run. */
+  graft_graph_set_seed (graph, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    build_case (graph, &cases[i], shape, &test1, &test2, &outcomes[i]);
+
+  session = graft_session_new (graph);
+  init = graft_graph_global_variables_initializer (graph, &error);
+  if (init == NULL || !graft_session_run_target (session, init, &error))
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GraftScopeGuard) outer = NULL;
-      g_autoptr(GraftScopeGuard) inner = NULL;
-      Case cases[] = {
-        { "1", NULL, GRAFT_REUSE_INHERIT, NULL, GRAFT_REUSE_INHERIT },
-        { "2", NULL, GRAFT_REUSE_TRUE, NULL, GRAFT_REUSE_INHERIT },
-        { "3", test1, GRAFT_REUSE_INHERIT, test2, GRAFT_REUSE_TRUE },
-        { "4", test1, GRAFT_REUSE_TRUE, test2, GRAFT_REUSE_INHERIT },
-        { "5", NULL, GRAFT_REUSE_INHERIT, NULL, GRAFT_REUSE_INHERIT },
-      };
-      Case *c = &cases[i];
-      GraftVariable *w1;
-      GraftOutput *product;
+      fprintf (stderr, "seed: cannot initialize the variables: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
 
-      outer = enter (graph, "test1", c->outer_object, c->outer_reuse, &error);
-      if (outer != NULL)
-        inner = enter (graph, "test2", c->inner_object, c->inner_reuse, &error);
-      if (inner == NULL)
-        {
-          printf ("case %s: error: %s\n", c->label, error->message);
-          failures++;
-          continue;
-        }
-      if (i == 0)
-        {
-          /* Capture the scope objects, as `as test1:` does. */
-          test1 = g_object_ref (outer);
-          test2 = g_object_ref (inner);
-        }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Outcome *o = &outcomes[i];
+      g_autoptr(GraftTensor) value = NULL;
+      g_autofree char *text = NULL, *shape_text = NULL, *tensor_name = NULL;
 
-      w1 = graft_graph_get_variable (graph, "w1", shape, GRAFT_DTYPE_INVALID, NULL, &error);
-      if (w1 == NULL)
+      if (o->error != NULL)
         {
-          printf ("case %s: %s\n", c->label, error->message);
+          printf ("case %s: %s\n", cases[i].label, o->error->message);
           /* Cases 4 and 5 are meant to fail this way; nothing else is. */
-          if (i < 3 || !g_error_matches (error, GRAFT_VARIABLE_ERROR, GRAFT_VARIABLE_ERROR_ALREADY_EXISTS))
+          if (i < 3 || !g_error_matches (o->error, GRAFT_VARIABLE_ERROR, GRAFT_VARIABLE_ERROR_ALREADY_EXISTS))
             failures++;
+          g_clear_error (&o->error);
           continue;
         }
-      if (first == NULL)
-        first = w1;
-      if (i >= 3 || w1 != first)
+      value = graft_session_get_variable_value (session, o->w1);
+      text = graft_tensor_to_string (value);
+      shape_text = graft_shape_to_string (graft_variable_get_shape (o->w1));
+      tensor_name = graft_output_get_name (graft_variable_get_output (o->w1));
+      printf ("case %s: %s <graft.Variable '%s' shape=%s dtype=%s_ref> (%s case 1's), %s\n", cases[i].label,
+              text, tensor_name, shape_text, graft_dtype_get_name (graft_variable_get_dtype (o->w1)),
+              o->w1 == outcomes[0].w1 ? "same as" : "not", graft_output_get_op_name (o->product));
+      if (i >= 3 || o->w1 != outcomes[0].w1)
         failures++;
-      product = times_two (graph, graft_variable_get_value (w1), &error);
-      if (product == NULL)
-        {
-          printf ("case %s: error: %s\n", c->label, error->message);
-          failures++;
-          continue;
-        }
-      printf ("case %s: %s (%s case 1's variable), %s\n", c->label, graft_variable_get_name (w1),
-              w1 == first ? "same as" : "not", graft_output_get_op_name (product));
     }
   return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
