@@ -104,6 +104,7 @@ context_new (GraftPlan *plan)
       k->seed = step->seed;
       k->seed2 = step->seed2;
       k->has_seeds = step->has_seeds;
+      k->outputs = &ctx->slot[step->out];
       ctx->kernel_ptrs[i] = k;
       if (step->kind != GRAFT_STEP_KERNEL || def->closure != NULL)
         continue;

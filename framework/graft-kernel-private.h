@@ -15,6 +15,7 @@ struct _GraftKernel {
   gint64 seed2;
   gboolean has_seeds;
   GError *error;                /* set by graft_kernel_set_error() */
+  GraftTensor **outputs;        /* during a call: the outputs allocated */
 };
 
 /* Calls def's kernel through libffi (or its closure) with the inputs, the

@@ -40,6 +40,57 @@ graft_kernel_get_op_name (GraftKernel *kernel)
 }
 
 /**
+ * graft_kernel_get_num_outputs:
+ * @kernel: the running kernel's context
+ *
+ * Returns: the number of outputs of the op being run
+ */
+guint
+graft_kernel_get_num_outputs (GraftKernel *kernel)
+{
+  g_return_val_if_fail (kernel != NULL, 0);
+  return kernel->def->n_outputs;
+}
+
+/**
+ * graft_kernel_get_output_dtype:
+ * @kernel: the running kernel's context
+ * @index: an output index
+ *
+ * What the kernel must produce, for kernels that return their outputs (a
+ * binding's closure) rather than write them.
+ *
+ * Returns: the dtype of output @index
+ */
+GraftDType
+graft_kernel_get_output_dtype (GraftKernel *kernel,
+                               guint        index)
+{
+  g_return_val_if_fail (kernel != NULL, GRAFT_DTYPE_INVALID);
+  g_return_val_if_fail (kernel->outputs != NULL && index < kernel->def->n_outputs, GRAFT_DTYPE_INVALID);
+  return kernel->outputs[index]->dtype;
+}
+
+/**
+ * graft_kernel_get_output_shape:
+ * @kernel: the running kernel's context
+ * @index: an output index
+ *
+ * The shape output @index has, fully defined: for an initializer, the
+ * variable's shape.
+ *
+ * Returns: (transfer none): the shape
+ */
+GraftShape *
+graft_kernel_get_output_shape (GraftKernel *kernel,
+                               guint        index)
+{
+  g_return_val_if_fail (kernel != NULL, NULL);
+  g_return_val_if_fail (kernel->outputs != NULL && index < kernel->def->n_outputs, NULL);
+  return kernel->outputs[index]->shape;
+}
+
+/**
  * graft_kernel_get_seeds:
  * @kernel: the running kernel's context
  * @seed: (out) (optional): the graph-level seed
@@ -203,8 +254,16 @@ invoke_closure (GraftKernel          *kernel,
 
       if (param->kind == GRAFT_PARAM_INPUT)
         {
+          GraftTensor *in = inputs[param->index];
+
+          /* A binding may keep what it is given: a tensor lent from a run's
+           * arena is copied into one of its own first. */
           g_value_init (&params[p + 1], GRAFT_TYPE_TENSOR);
-          g_value_set_boxed (&params[p + 1], inputs[param->index]);
+          if (in->bytes == NULL)
+            g_value_take_boxed (&params[p + 1], graft_tensor_new_from_data (in->dtype, in->shape, in->data,
+                                                                             in->n_bytes, NULL));
+          else
+            g_value_set_boxed (&params[p + 1], in);
         }
       else
         attr_to_value (&def->attrs[param->index], &attrs[param->index], &params[p + 1]);
@@ -245,6 +304,7 @@ _graft_kernel_invoke (GraftKernel          *kernel,
 {
   const GraftOpDef *def = kernel->def;
 
+  kernel->outputs = outputs;
   if (def->closure != NULL)
     invoke_closure (kernel, attrs, inputs, outputs);
   else if (def->kernel != NULL)

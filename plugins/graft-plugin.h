@@ -284,6 +284,14 @@ gpointer      graft_kernel_get_output_data        (GraftKernel       *kernel,
 GRAFT_AVAILABLE_IN_ALL
 const char   *graft_kernel_get_op_name            (GraftKernel       *kernel);
 GRAFT_AVAILABLE_IN_ALL
+guint         graft_kernel_get_num_outputs        (GraftKernel       *kernel);
+GRAFT_AVAILABLE_IN_ALL
+GraftDType    graft_kernel_get_output_dtype       (GraftKernel       *kernel,
+                                                   guint              index);
+GRAFT_AVAILABLE_IN_ALL
+GraftShape   *graft_kernel_get_output_shape       (GraftKernel       *kernel,
+                                                   guint              index);
+GRAFT_AVAILABLE_IN_ALL
 gboolean      graft_kernel_get_seeds              (GraftKernel       *kernel,
                                                    gint64            *seed,
                                                    gint64            *seed2);
