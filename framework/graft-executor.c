@@ -325,7 +325,25 @@ prepare_dynamic (GraftExecContext *ctx,
       g_autoptr(GraftShape) shape = NULL;
 
       if (plan->slots[s].source == GRAFT_SLOT_STATIC)
-        continue;
+        {
+          const GraftShape *planned = plan->slots[s].shape;
+
+          if (out_ranks[o] != graft_shape_get_rank (planned) ||
+              (out_ranks[o] > 0 && memcmp (out_dims + o * GRAFT_MAX_RANK, _graft_shape_dims (planned),
+                                           sizeof (gint64) * out_ranks[o]) != 0))
+            {
+              GString *got = g_string_new (NULL);
+              g_autofree char *want = graft_shape_to_string (planned);
+
+              _graft_dims_format (got, out_ranks[o], out_dims + o * GRAFT_MAX_RANK);
+              g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE,
+                           "%s op '%s': with the fed values output %u has shape %s, but %s was "
+                           "inferred when the op was built", node->def->name, node->name, o, got->str, want);
+              g_string_free (got, TRUE);
+              return FALSE;
+            }
+          continue;
+        }
       if (!_graft_dims_fully_defined (out_ranks[o], out_dims + o * GRAFT_MAX_RANK))
         {
           g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE,

@@ -522,6 +522,11 @@ _graft_plan_new (GraftSession  *session,
             plan->inputs[next_in++] = slot;
             if (slot != NONE)
               plan->slots[slot].last_use = i;
+            /* An input whose shape was partial when the op was built may
+             * arrive with any compatible shape: the shape function runs
+             * again and must agree with the outputs laid out statically. */
+            if (step->kind == GRAFT_STEP_KERNEL && !_graft_dims_fully_defined (in->rank, in->dims))
+              step->dynamic = TRUE;
           }
       }
   }

@@ -576,3 +576,40 @@ TEST_F (Runs, CancellationStopsBetweenOpsAndLeavesTheSessionUsable)
 }
 
 } // namespace
+
+namespace {
+
+class Shapes : public GraphFixture {};
+
+TEST_F (Shapes, FedShapesAreCheckedAgainstStaticOutputs)
+{
+  /* (?, 3) + (2, 3) is inferred as (2, 3) when built; a (5, 3) feed does
+   * not broadcast and must fail by shape, not reach the kernel. */
+  g_autoptr(GraftShape) partial = graft_shape_new_matrix (-1, 3);
+  g_autoptr(GraftShape) two_by_three = graft_shape_new_matrix (2, 3);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, partial);
+  g_autoptr(GraftTensor) c = floats ({ 1, 2, 3, 4, 5, 6 }, two_by_three);
+  GraftOutput *y = binary ("Add", x, constant ("c", c));
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  guint n;
+
+  g_autoptr(GraftShape) five = graft_shape_new_matrix (5, 3);
+  g_autoptr(GraftTensor) bad = floats (std::vector<float> (15, 1.0f), five);
+  GraftTensor *values[] = { bad };
+  EXPECT_EQ (graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error), nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE)) << error->message;
+  EXPECT_NE (strstr (error->message, "(5, 3)"), nullptr) << error->message;
+  g_clear_error (&error);
+
+  /* A (1, 3) feed broadcasts to the inferred (2, 3). */
+  g_autoptr(GraftShape) one = graft_shape_new_matrix (1, 3);
+  g_autoptr(GraftTensor) row = floats ({ 10, 20, 30 }, one);
+  values[0] = row;
+  GraftTensor **r = graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+  ASSERT_NE (r, nullptr) << error->message;
+  EXPECT_EQ (values_of (r[0]), (std::vector<double>{ 11, 22, 33, 14, 25, 36 }));
+  graft_tensor_unref (r[0]);
+  g_free (r);
+}
+
+} // namespace
