@@ -162,13 +162,3 @@ _graft_arena_strndup (GraftArena *arena,
   p[len] = '\0';
   return p;
 }
-
-gsize
-_graft_arena_footprint (const GraftArena *arena)
-{
-  gsize total = 0;
-
-  for (GraftArenaChunk *c = arena->chunk; c != NULL; c = c->next)
-    total += c->mapped ? c->mapped : sizeof (GraftArenaChunk) + c->size;
-  return total;
-}

@@ -21,7 +21,6 @@ void   _graft_arena_init    (GraftArena *arena);
 void   _graft_arena_clear   (GraftArena *arena);
 void  *_graft_arena_alloc_slow (GraftArena *arena, gsize size);
 char  *_graft_arena_strndup (GraftArena *arena, const char *s, gsize len);
-gsize  _graft_arena_footprint (const GraftArena *arena);
 
 /* Allocations are 8-byte aligned; everything stored in graphs needs no more. */
 static inline void *

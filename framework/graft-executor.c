@@ -4,7 +4,7 @@
  * tensor header for every static slot (pointing into the arena once and for
  * all), the kernel contexts, and for every kernel step the libffi argument
  * array, filled with the addresses of the slots it reads and writes. A run
- * therefore does, per op, one ffi_call and no look-up. Contexts are pooled
+ * therefore does, per op, one kernel call and no look-up. Contexts are pooled
  * per plan: concurrent runs of one plan take different contexts.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -378,7 +378,7 @@ run_step (GraftExecContext *ctx,
         if (step->dynamic && !prepare_dynamic (ctx, step, error))
           return FALSE;
         if (def->closure == NULL)
-          ffi_call ((ffi_cif *) &def->cif, FFI_FN (def->kernel), NULL, ctx->argv + ctx->argv_start[i]);
+          _graft_kernel_call (def, ctx->argv + ctx->argv_start[i]);
         else
           {
             GraftTensor **in = g_newa (GraftTensor *, node->n_inputs + 1);

@@ -300,8 +300,10 @@ graft_graph_get_output (GraftGraph  *graph,
  * graft_graph_get_memory_size:
  * @graph: a #GraftGraph
  *
- * Returns the bytes @graph holds for its ops and names: arena chunks, the
- * name table and the op index. Benchmarks divide it by the op count.
+ * Returns the bytes @graph uses for its ops and names: what its arena
+ * handed out (records, inputs, attributes, dims, names), the names table
+ * and the op index. The unused tail of the arena's last chunk is not
+ * counted. Benchmarks divide it by the op count.
  *
  * Returns: a size in bytes
  */
@@ -313,7 +315,7 @@ graft_graph_get_memory_size (GraftGraph *graph)
   g_return_val_if_fail (GRAFT_IS_GRAPH (graph), 0);
 
   g_mutex_lock (&graph->lock);
-  total = _graft_arena_footprint (&graph->arena) +
+  total = graph->arena.allocated +
           _graft_strmap_footprint (&graph->names) +
           graph->nodes->len * sizeof (gpointer);
   g_mutex_unlock (&graph->lock);

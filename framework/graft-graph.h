@@ -115,6 +115,9 @@ GraftOutput **graft_graph_get_collection        (GraftGraph  *graph,
 GRAFT_AVAILABLE_IN_ALL
 char        **graft_graph_get_collection_keys   (GraftGraph  *graph);
 
+/* C only: an alias whose cleanup leaves the scope means nothing to a
+ * binding (its `with` statement calls graft_name_scope_exit()). */
+#ifndef __GI_SCANNER__
 /**
  * GraftNameScopeGuard:
  *
@@ -131,5 +134,6 @@ typedef GraftNameScope GraftNameScopeGuard;
 GRAFT_AVAILABLE_IN_ALL
 void          graft_name_scope_guard_leave      (GraftNameScopeGuard *guard);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftNameScopeGuard, graft_name_scope_guard_leave)
+#endif
 
 G_END_DECLS

@@ -7,13 +7,17 @@
 #include "graft-kernel-private.h"
 #include "graft-tensor-private.h"
 
+/* Read once by the registry when it is first used. */
+gboolean _graft_force_ffi;
+
 /**
- * graft_kernel_get_output_data:
+ * graft_kernel_get_output_data: (skip)
  * @kernel: the running kernel's context
  * @output: one of the kernel's output tensors
  *
  * Outputs are allocated by Graft with the dtype and shape their op's shape
- * function gave; the kernel writes the elements here.
+ * function gave; the kernel writes the elements here. Not for bindings: a
+ * closure kernel returns its output as a new tensor instead.
  *
  * Returns: (transfer none): the writable elements of @output
  */
@@ -116,13 +120,14 @@ graft_kernel_get_seeds (GraftKernel *kernel,
 }
 
 /**
- * graft_kernel_set_error:
+ * graft_kernel_set_error: (skip)
  * @kernel: the running kernel's context
  * @format: a printf() format
  * @...: its arguments
  *
  * Fails the kernel: the session run stops with a #GRAFT_SESSION_ERROR
- * naming the op and carrying this message. Kernels never abort.
+ * naming the op and carrying this message. Kernels never abort. Bindings
+ * use graft_kernel_set_error_literal().
  */
 void
 graft_kernel_set_error (GraftKernel *kernel,
@@ -141,6 +146,27 @@ graft_kernel_set_error (GraftKernel *kernel,
   message = g_strdup_vprintf (format, args);
   va_end (args);
   kernel->error = g_error_new_literal (GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_KERNEL, message);
+}
+
+/**
+ * graft_kernel_set_error_literal: (rename-to graft_kernel_set_error)
+ * @kernel: the running kernel's context
+ * @message: the reason, as is
+ *
+ * graft_kernel_set_error() without formatting, for bindings: a closure
+ * kernel that cannot produce its output calls this and returns %NULL, and
+ * the run fails with @message and the op's name. The first error set
+ * wins.
+ */
+void
+graft_kernel_set_error_literal (GraftKernel *kernel,
+                                const char  *message)
+{
+  g_return_if_fail (kernel != NULL);
+  g_return_if_fail (message != NULL);
+
+  if (kernel->error == NULL)
+    kernel->error = g_error_new_literal (GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_KERNEL, message);
 }
 
 /**
@@ -199,7 +225,7 @@ invoke_ffi (GraftKernel          *kernel,
     argv[n++] = &outputs[o];
   g_assert (n == def->arity);
 
-  ffi_call ((ffi_cif *) &def->cif, FFI_FN (def->kernel), NULL, argv);
+  _graft_kernel_call (def, argv);
   return TRUE;
 }
 

@@ -12,6 +12,12 @@
 
 G_BEGIN_DECLS
 
+/* Hidden from the scanner for now: graft-op-builder.c registers the boxed
+ * type without a copy function, so graft_op_builder_get_type() fails (the
+ * scanner's dump aborts on it) and a builder cannot cross into a binding.
+ * Bindings make ops with graft_graph_create_op() and graft_graph_add_op().
+ * Remove this guard once the type has a copy function. */
+#ifndef __GI_SCANNER__
 #define GRAFT_TYPE_OP_BUILDER (graft_op_builder_get_type ())
 GRAFT_AVAILABLE_IN_ALL
 GType           graft_op_builder_get_type        (void) G_GNUC_CONST;
@@ -75,6 +81,25 @@ void            graft_op_builder_set_seed        (GraftOpBuilder    *builder,
                                                   gint64             seed);
 GRAFT_AVAILABLE_IN_ALL
 GraftOutput    *graft_op_builder_finish          (GraftOpBuilder    *builder,
+                                                  GError           **error);
+#endif /* __GI_SCANNER__ */
+
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput    *graft_graph_add_op               (GraftGraph        *graph,
+                                                  const char        *op_type,
+                                                  const char        *name,
+                                                  GraftOutput      **inputs,
+                                                  guint              n_inputs,
+                                                  GError           **error);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput    *graft_graph_create_op            (GraftGraph        *graph,
+                                                  const char        *op_type,
+                                                  const char        *name,
+                                                  GraftOutput      **inputs,
+                                                  guint              n_inputs,
+                                                  const char       **attr_names,
+                                                  const GValue      *attr_values,
+                                                  guint              n_attrs,
                                                   GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftOpBuilder, graft_op_builder_free)

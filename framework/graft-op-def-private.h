@@ -74,6 +74,10 @@ struct _GraftOpDef {
   guint arity;
   ffi_cif cif;
   ffi_type **ffi_args;
+  /* Set when the cif passes every argument as one integer register or
+   * stack word, see _graft_kernel_call(). */
+  gboolean direct_call;
+  guint32 int32_args;           /* bit i: argument i is a 32-bit int */
   GClosure *closure;
   gpointer reserved[4];
 };

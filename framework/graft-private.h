@@ -12,6 +12,13 @@
 
 G_BEGIN_DECLS
 
+/* Thread-local variables on hot paths. The initial-exec model reads them
+ * straight from the thread pointer instead of calling __tls_get_addr (a
+ * shared library's default); the few dozen bytes Graft uses fit in the
+ * static TLS space glibc keeps for libraries loaded later with dlopen
+ * (as bindings load Graft). */
+#define GRAFT_TLS _Thread_local __attribute__ ((tls_model ("initial-exec")))
+
 /* Ranks beyond this are refused; it keeps per-op scratch space on the stack. */
 #define GRAFT_MAX_RANK 32
 

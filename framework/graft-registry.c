@@ -47,6 +47,9 @@ graft_registry_class_init (GraftRegistryClass *klass)
 static void
 graft_registry_init (GraftRegistry *self)
 {
+  extern gboolean _graft_force_ffi;
+
+  _graft_force_ffi = g_strcmp0 (g_getenv ("GRAFT_FFI"), "always") == 0;
   g_rw_lock_init (&self->lock);
   g_mutex_init (&self->load_lock);
   self->ops = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) _graft_op_def_free);
@@ -316,8 +319,8 @@ typedef struct {
   const GraftOpDef *def;        /* def->name is the key */
 } CachedDef;
 
-static _Thread_local CachedDef lookup_cache[LOOKUP_CACHE];
-static _Thread_local guint lookup_next;
+static GRAFT_TLS CachedDef lookup_cache[LOOKUP_CACHE];
+static GRAFT_TLS guint lookup_next;
 static guint registry_generation = 1;
 
 void

@@ -77,13 +77,14 @@ graft_shape_context_get_input_rank (GraftShapeContext *ctx,
 }
 
 /**
- * graft_shape_context_get_input_dims:
+ * graft_shape_context_get_input_dims: (skip)
  * @ctx: a #GraftShapeContext
  * @index: an input index below graft_shape_context_get_num_inputs()
  *
  * Returns the dimensions of input @index; there are as many as
  * graft_shape_context_get_input_rank() says, each possibly
- * #GRAFT_DIM_UNKNOWN.
+ * #GRAFT_DIM_UNKNOWN. Not for bindings: the array's length is another
+ * call's result, and shape functions are C functions in a #GraftOpInfo.
  *
  * Returns: (transfer none) (nullable): the dimensions, %NULL when the rank
  *   is unknown or 0

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "graft-op-def-private.h"
+#include "graft-kernel-private.h"
 
 /* GraftParam stores indexes in a byte. */
 #define MAX_ARGS 255
@@ -1227,6 +1228,20 @@ prepare_kernel_call (GraftOpDef *def,
       g_set_error (error, GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_INVALID_DEFINITION,
                    "%s: libffi cannot prepare a call to the kernel (status %d)", def->name, (int) status);
       return FALSE;
+    }
+
+  /* Calls whose every argument the cif classifies as one integer word can
+   * be made directly (see _graft_kernel_call); everything else, doubles
+   * included, always goes through ffi_call. */
+  def->direct_call = GRAFT_DIRECT_CALLS && needed <= GRAFT_DIRECT_MAX_ARGS;
+  for (guint i = 0; i < needed && def->direct_call; i++)
+    {
+      ffi_type *t = def->ffi_args[i];
+
+      if (t == &ffi_type_sint)
+        def->int32_args |= 1u << i;
+      else if (t != &ffi_type_pointer && t != &ffi_type_sint64 && t != &ffi_type_uint64)
+        def->direct_call = FALSE;
     }
   return TRUE;
 }

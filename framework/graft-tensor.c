@@ -432,9 +432,11 @@ graft_tensor_get_num_elements (const GraftTensor *tensor)
  * @size: (out) (optional): the size of the data in bytes
  *
  * Returns the elements without copying them. The pointer stays valid as
- * long as @tensor is alive.
+ * long as @tensor is alive. (Bindings receive a copy of the bytes: they
+ * cannot borrow memory from a boxed value.)
  *
- * Returns: (transfer none) (nullable): the elements, row-major
+ * Returns: (transfer none) (nullable) (array length=size) (element-type guint8):
+ *   the elements, row-major
  */
 gconstpointer
 graft_tensor_get_data (const GraftTensor *tensor,

@@ -20,8 +20,8 @@ _graft_next_serial (void)
   return __atomic_add_fetch (&serial_counter, 1, __ATOMIC_RELAXED);
 }
 
-static _Thread_local guint64 tls_thread_serial;
-static _Thread_local struct {
+static GRAFT_TLS guint64 tls_thread_serial;
+static GRAFT_TLS struct {
   GraftGraph *graph;
   guint64 graph_serial;
   GraftThreadState *ts;

@@ -300,6 +300,9 @@ void          graft_kernel_set_error              (GraftKernel       *kernel,
                                                    const char        *format,
                                                    ...) G_GNUC_PRINTF (2, 3);
 GRAFT_AVAILABLE_IN_ALL
+void          graft_kernel_set_error_literal      (GraftKernel       *kernel,
+                                                   const char        *message);
+GRAFT_AVAILABLE_IN_ALL
 gboolean      graft_kernel_has_error              (GraftKernel       *kernel);
 
 /**

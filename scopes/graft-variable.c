@@ -30,10 +30,23 @@ struct _GraftVariable {
   GraftOutput *initial_value;
 };
 
+/* Variables by full name, in the flat table the graph uses for names:
+ * one probe and one key compare per look-up, which is what get_variable
+ * costs when it shares. The table holds the only reference the graph
+ * keeps on each variable; keys are the variables' own names. */
 struct _GraftVariableStore {
   GMutex lock;
-  GHashTable *vars;             /* full name → GraftVariable */
+  GraftStrMap vars;
 };
+
+static GraftVariable *
+store_lookup (GraftVariableStore *store,
+              const char         *name)
+{
+  GraftStrMapEntry *e = _graft_strmap_lookup (&store->vars, name, _graft_str_hash (name, strlen (name)));
+
+  return e ? e->value : NULL;
+}
 
 /**
  * GraftVariable:
@@ -80,7 +93,7 @@ _graft_variable_store_new (void)
   GraftVariableStore *store = g_new0 (GraftVariableStore, 1);
 
   g_mutex_init (&store->lock);
-  store->vars = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  _graft_strmap_init (&store->vars);
   return store;
 }
 
@@ -89,14 +102,13 @@ _graft_variable_store_new (void)
 void
 _graft_variable_store_detach (GraftVariableStore *store)
 {
-  GHashTableIter iter;
-  gpointer value;
-
   g_mutex_lock (&store->lock);
-  g_hash_table_iter_init (&iter, store->vars);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (guint32 i = 0; i <= store->vars.mask; i++)
     {
-      GraftVariable *v = value;
+      GraftVariable *v = store->vars.entries[i].value;
+
+      if (v == NULL)
+        continue;
       v->graph = NULL;
       v->output = v->read = v->assign = v->initial_value = NULL;
     }
@@ -106,7 +118,11 @@ _graft_variable_store_detach (GraftVariableStore *store)
 void
 _graft_variable_store_free (GraftVariableStore *store)
 {
-  g_hash_table_unref (store->vars);
+  /* Unref in a second pass: a variable's name is its own key. */
+  for (guint32 i = 0; i <= store->vars.mask; i++)
+    if (store->vars.entries[i].value != NULL)
+      g_object_unref (store->vars.entries[i].value);
+  _graft_strmap_clear (&store->vars);
   g_mutex_clear (&store->lock);
   g_free (store);
 }
@@ -456,7 +472,7 @@ _graft_true_getter (GraftGraph           *graph,
     }
 
   g_mutex_lock (&store->lock);
-  existing = g_hash_table_lookup (store->vars, name);
+  existing = store_lookup (store, name);
   if (existing != NULL)
     {
       /* 3. Sharing: only with reuse, and only a compatible variable. */
@@ -568,7 +584,7 @@ _graft_true_getter (GraftGraph           *graph,
   for (guint i = 0; v->collections[i] != NULL; i++)
     _graft_graph_add_collection_item_locked (graph, v->collections[i], v->output, v);
   g_mutex_unlock (&graph->lock);
-  g_hash_table_insert (store->vars, v->name, v);
+  _graft_strmap_insert (&store->vars, v->name, _graft_str_hash (v->name, strlen (v->name)))->value = v;
   g_mutex_unlock (&store->lock);
 
   /* 9. The regularizer runs outside the store lock: it is user code that
@@ -595,6 +611,53 @@ _graft_true_getter (GraftGraph           *graph,
 
 out:
   g_mutex_unlock (&store->lock);
+  return v;
+}
+
+/* Sharing an existing variable is the common case in model code (every
+ * tower after the first, every step of a loop that rebuilds): it is served
+ * here without copying the request or touching the name stack, when no
+ * custom getter is involved and nothing can fail. Anything else (a missing
+ * variable, a mismatch that must be reported, a value initializer) goes
+ * the full way, which then does every check in TensorFlow's order. */
+static GraftVariable *
+share_fast (GraftGraph       *graph,
+            const char       *name,
+            GraftShape       *shape,
+            GraftDType        dtype,
+            GraftInitializer *initializer,
+            GraftCustomGetter *getter)
+{
+  GraftThreadState *ts = _graft_graph_thread_state (graph);
+  GraftScope *scope = ts->current_scope;
+  GraftVariable *v = NULL;
+  char stack[256];
+  gsize scope_len = strlen (scope->name), name_len = strlen (name);
+  char *full = scope_len + name_len + 2 <= sizeof stack ? stack : g_malloc (scope_len + name_len + 2);
+
+  if (getter != NULL || scope->custom_getter != NULL || scope->reuse == GRAFT_REUSE_INHERIT ||
+      (initializer != NULL && graft_initializer_is_value (initializer)) ||
+      (initializer == NULL && scope->initializer != NULL && graft_initializer_is_value (scope->initializer)))
+    goto out;
+  if (scope_len > 0)
+    {
+      memcpy (full, scope->name, scope_len);
+      full[scope_len] = '/';
+      memcpy (full + scope_len + 1, name, name_len + 1);
+    }
+  else
+    memcpy (full, name, name_len + 1);
+
+  g_mutex_lock (&graph->store->lock);
+  v = store_lookup (graph->store, full);
+  if (v != NULL && ((shape != NULL && !graft_shape_is_compatible_with (shape, v->shape)) ||
+                    (dtype != GRAFT_DTYPE_INVALID ? dtype : scope->dtype) != v->dtype))
+    v = NULL;
+  g_mutex_unlock (&graph->store->lock);
+
+out:
+  if (full != stack)
+    g_free (full);
   return v;
 }
 
@@ -636,6 +699,10 @@ graft_graph_get_variable_full (GraftGraph           *graph,
   g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  v = share_fast (graph, request->name, request->shape, request->dtype, request->initializer, request->custom_getter);
+  if (v != NULL)
+    return v;
 
   ts = _graft_graph_thread_state (graph);
   scope = ts->current_scope;
@@ -703,9 +770,15 @@ graft_graph_get_variable (GraftGraph        *graph,
                           GError           **error)
 {
   g_autoptr(GraftVariableRequest) r = NULL;
+  GraftVariable *v;
 
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
   g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  v = share_fast (graph, name, shape, dtype, initializer, NULL);
+  if (v != NULL)
+    return v;
   r = graft_variable_request_new (name);
   graft_variable_request_set_shape (r, shape);
   r->dtype = dtype;
@@ -799,7 +872,7 @@ graft_graph_lookup_variable (GraftGraph *graph,
   g_return_val_if_fail (name != NULL, NULL);
 
   g_mutex_lock (&graph->store->lock);
-  v = g_hash_table_lookup (graph->store->vars, name);
+  v = store_lookup (graph->store, name);
   g_mutex_unlock (&graph->store->lock);
   return v;
 }

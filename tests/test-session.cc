@@ -512,7 +512,7 @@ struct CancelState {
 
 /* A closure kernel that cancels the run it is part of. */
 static GraftTensor *
-cancel_kernel (GraftKernel *k, GraftTensor *x, gpointer data)
+cancel_kernel (GraftKernel *, GraftTensor *x, gpointer data)
 {
   auto *st = static_cast<CancelState *> (data);
   g_cancellable_cancel (st->cancellable);
@@ -520,7 +520,7 @@ cancel_kernel (GraftKernel *k, GraftTensor *x, gpointer data)
 }
 
 static GraftTensor *
-count_kernel (GraftKernel *k, GraftTensor *x, gpointer data)
+count_kernel (GraftKernel *, GraftTensor *x, gpointer data)
 {
   auto *st = static_cast<CancelState *> (data);
   st->later_runs++;
