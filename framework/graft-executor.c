@@ -105,6 +105,7 @@ context_new (GraftPlan *plan)
       k->seed2 = step->seed2;
       k->has_seeds = step->has_seeds;
       k->outputs = &ctx->slot[step->out];
+      k->session = plan->session;
       ctx->kernel_ptrs[i] = k;
       if (step->kind != GRAFT_STEP_KERNEL || def->closure != NULL)
         continue;

@@ -16,6 +16,7 @@ struct _GraftKernel {
   gboolean has_seeds;
   GError *error;                /* set by graft_kernel_set_error() */
   GraftTensor **outputs;        /* during a call: the outputs allocated */
+  GraftSession *session;        /* the session running it, or NULL */
 };
 
 /* Kernels are called through the cif prepared at registration. libffi

@@ -6,6 +6,7 @@
 
 #include "graft-kernel-private.h"
 #include "graft-tensor-private.h"
+#include "graft-session-private.h"
 
 /* Read once by the registry when it is first used. */
 gboolean _graft_force_ffi;
@@ -167,6 +168,119 @@ graft_kernel_set_error_literal (GraftKernel *kernel,
 
   if (kernel->error == NULL)
     kernel->error = g_error_new_literal (GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_KERNEL, message);
+}
+
+/* ---- intra-op parallelism ---- */
+
+/* A parallel loop shared by the calling thread and the session's pool.
+ * Chunks are claimed from a counter, so the caller alone can finish the
+ * loop if every pool thread is busy (running other branches, say): the
+ * loop never waits on a thread that might not come. Helpers that arrive
+ * late find nothing left; the reference count lets them leave safely after
+ * the caller has returned. */
+typedef struct {
+  gint ref_count;
+  GraftParallelFunc func;
+  gpointer user_data;
+  gsize n;
+  gsize chunk;
+  gint n_chunks;
+  gint next;
+  gint done;
+  GMutex lock;
+  GCond cond;
+} ParallelFor;
+
+static void
+parallel_for_unref (ParallelFor *pf)
+{
+  if (!g_atomic_int_dec_and_test (&pf->ref_count))
+    return;
+  g_mutex_clear (&pf->lock);
+  g_cond_clear (&pf->cond);
+  g_free (pf);
+}
+
+static void
+parallel_for_work (ParallelFor *pf)
+{
+  for (;;)
+    {
+      gint c = g_atomic_int_add (&pf->next, 1);
+      gsize begin;
+
+      if (c >= pf->n_chunks)
+        return;
+      begin = (gsize) c * pf->chunk;
+      pf->func (begin, MIN (pf->n, begin + pf->chunk), pf->user_data);
+      if (g_atomic_int_add (&pf->done, 1) + 1 == pf->n_chunks)
+        {
+          g_mutex_lock (&pf->lock);
+          g_cond_broadcast (&pf->cond);
+          g_mutex_unlock (&pf->lock);
+        }
+    }
+}
+
+static void
+parallel_for_helper (gpointer data,
+                     gpointer unused)
+{
+  parallel_for_work (data);
+  parallel_for_unref (data);
+}
+
+/**
+ * graft_kernel_parallel_for:
+ * @kernel: the running kernel's context
+ * @n: the number of indices
+ * @grain: the fewest indices worth a thread of their own
+ * @func: (scope call): processes one chunk of indices
+ * @user_data: (closure): data for @func
+ *
+ * Runs @func over [0, @n) in chunks on the calling thread and the
+ * session's thread pool (#GraftSession:num-threads threads in all), and
+ * returns when every chunk is done. Chunks are at least @grain indices;
+ * with one thread, or little work, @func runs once on the whole range.
+ */
+void
+graft_kernel_parallel_for (GraftKernel       *kernel,
+                           gsize              n,
+                           gsize              grain,
+                           GraftParallelFunc  func,
+                           gpointer           user_data)
+{
+  guint threads;
+  gsize n_chunks;
+  ParallelFor *pf;
+
+  g_return_if_fail (kernel != NULL);
+  g_return_if_fail (func != NULL);
+
+  threads = kernel->session ? graft_session_get_num_threads (kernel->session) : 1;
+  n_chunks = MIN ((gsize) threads, n / MAX (grain, 1));
+  if (n_chunks <= 1)
+    {
+      if (n > 0)
+        func (0, n, user_data);
+      return;
+    }
+  pf = g_new0 (ParallelFor, 1);
+  pf->func = func;
+  pf->user_data = user_data;
+  pf->n = n;
+  pf->chunk = (n + n_chunks - 1) / n_chunks;
+  pf->n_chunks = (gint) ((n + pf->chunk - 1) / pf->chunk);
+  pf->ref_count = pf->n_chunks;     /* the caller and n_chunks - 1 helpers */
+  g_mutex_init (&pf->lock);
+  g_cond_init (&pf->cond);
+  _graft_session_parallel_run (kernel->session, parallel_for_helper, pf, pf->n_chunks - 1);
+  parallel_for_work (pf);
+  g_mutex_lock (&pf->lock);
+  while (g_atomic_int_get (&pf->done) < pf->n_chunks)
+    g_cond_wait (&pf->cond, &pf->lock);
+  g_mutex_unlock (&pf->lock);
+  parallel_for_unref (pf);
 }
 
 /**

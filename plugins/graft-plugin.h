@@ -306,6 +306,25 @@ GRAFT_AVAILABLE_IN_ALL
 gboolean      graft_kernel_has_error              (GraftKernel       *kernel);
 
 /**
+ * GraftParallelFunc:
+ * @begin: the first index of the chunk
+ * @end: one past its last index
+ * @user_data: the data given to graft_kernel_parallel_for()
+ *
+ * Processes indices [@begin, @end) of a kernel's work.
+ */
+typedef void (*GraftParallelFunc) (gsize    begin,
+                                   gsize    end,
+                                   gpointer user_data);
+
+GRAFT_AVAILABLE_IN_ALL
+void          graft_kernel_parallel_for           (GraftKernel       *kernel,
+                                                   gsize              n,
+                                                   gsize              grain,
+                                                   GraftParallelFunc  func,
+                                                   gpointer           user_data);
+
+/**
  * GraftPhilox:
  * @key: the Philox key: the seed, low word first
  * @nonce: the upper half of every counter: seed2, low word first

@@ -23,6 +23,61 @@ fits_blas (gsize m,
 }
 #endif
 
+/* Rows of the product are independent: big products spread them over the
+ * session's threads. A row block needs rows of op(a) to be contiguous, so
+ * only an untransposed a splits. */
+typedef struct {
+  const GemmVariant *variant;
+  gboolean f64;
+  gboolean tb;
+  gsize n;
+  gsize depth;
+  gconstpointer a;
+  gconstpointer b;
+  gpointer c;
+} RowBlocks;
+
+static void
+row_block (gsize    begin,
+           gsize    end,
+           gpointer data)
+{
+  const RowBlocks *j = data;
+
+  if (j->f64)
+    j->variant->f64 (FALSE, j->tb, end - begin, j->n, j->depth, (const double *) j->a + begin * j->depth,
+                     j->b, (double *) j->c + begin * j->n);
+  else
+    j->variant->f32 (FALSE, j->tb, end - begin, j->n, j->depth, (const float *) j->a + begin * j->depth,
+                     j->b, (float *) j->c + begin * j->n);
+}
+
+#define ROW_GRAIN 16
+#define PARALLEL_WORK (1u << 20)   /* multiply-adds worth a second thread */
+
+static void
+portable_float (GraftKernel       *k,
+                const GemmVariant *variant,
+                gboolean           f64,
+                gboolean           ta,
+                gboolean           tb,
+                gsize              m,
+                gsize              n,
+                gsize              depth,
+                gconstpointer      a,
+                gconstpointer      b,
+                gpointer           c)
+{
+  RowBlocks job = { variant, f64, tb, n, depth, a, b, c };
+
+  if (!ta && m >= 2 * ROW_GRAIN && (double) m * n * depth >= PARALLEL_WORK)
+    graft_kernel_parallel_for (k, m, ROW_GRAIN, row_block, &job);
+  else if (f64)
+    variant->f64 (ta, tb, m, n, depth, a, b, c);
+  else
+    variant->f32 (ta, tb, m, n, depth, a, b, c);
+}
+
 void
 linalg_matmul (GraftKernel       *k,
                const GraftTensor *a,
@@ -69,7 +124,7 @@ linalg_matmul (GraftKernel       *k,
           break;
         }
 #endif
-      gemm->portable->f32 (transpose_a, transpose_b, m, n, depth, pa, pb, pc);
+      portable_float (k, gemm->portable, FALSE, transpose_a, transpose_b, m, n, depth, pa, pb, pc);
       break;
     case GRAFT_DTYPE_FLOAT64:
 #ifdef GRAFT_HAVE_CBLAS
@@ -81,7 +136,7 @@ linalg_matmul (GraftKernel       *k,
           break;
         }
 #endif
-      gemm->portable->f64 (transpose_a, transpose_b, m, n, depth, pa, pb, pc);
+      portable_float (k, gemm->portable, TRUE, transpose_a, transpose_b, m, n, depth, pa, pb, pc);
       break;
     case GRAFT_DTYPE_INT32:
       gemm_u32_generic (transpose_a, transpose_b, m, n, depth, pa, pb, pc);

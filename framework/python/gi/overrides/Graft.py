@@ -514,8 +514,8 @@ class Graph(Graft.Graph):
         *dtype* a Graft.DType, a name or a NumPy dtype, *initializer* a
         Graft.Initializer, an initializer's name or a value. Further
         keyword arguments (*regularizer*, *trainable*, *collections*,
-        *caching_device*, *validate_shape*, *constraint*, *custom_getter*,
-        *reuse*) go into a Graft.VariableRequest.
+        *caching_device*, *validate_shape*, *constraint*, *custom_getter*)
+        go into a Graft.VariableRequest.
         """
         return self._get_variable(Graft.Graph.get_variable, Graft.Graph.get_variable_full,
                                   name, shape, dtype, initializer, kwargs)
@@ -527,6 +527,10 @@ class Graph(Graft.Graph):
                                   name, shape, dtype, initializer, kwargs)
 
     def _get_variable(self, simple, full, name, shape, dtype_, initializer, kwargs):
+        if 'reuse' in kwargs:
+            # libgraft takes reuse from the scopes (only a custom getter
+            # may change it on the way): refuse what would be ignored.
+            raise TypeError('get_variable() takes no reuse; open a variable_scope with reuse')
         if not kwargs:
             return _call(simple, self, name, _shape(shape), as_dtype(dtype_),
                          _initializer(initializer, dtype_))
@@ -641,8 +645,8 @@ class Tensor(Graft.Tensor):
         numpy = _numpy()
         array = numpy.asarray(value, dtype=numpy_dtype(dtype) if dtype is not None else None)
         gdtype = as_dtype(array.dtype)
-        array = numpy.ascontiguousarray(array)
-        return Graft.Tensor.new_from_data(gdtype, Graft.Shape.new(list(array.shape)), array.tobytes())
+        # tobytes() gives the elements row-major whatever the array's strides.
+        return Graft.Tensor.new_from_data(gdtype, Graft.Shape.new(list(array.shape)), array.tobytes(order='C'))
 
     shape = property(lambda self: _shape_tuple(self.get_shape()), doc='The shape, as a tuple.')
     dtype = property(lambda self: self.get_dtype(), doc='The Graft.DType.')

@@ -1,0 +1,124 @@
+# test_session.py: feeds and fetches with NumPy, and the tensor copy rule.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import unittest
+
+import gi
+gi.require_version('Graft', '1.0')
+from gi.repository import Graft  # noqa: E402
+import numpy  # noqa: E402
+
+
+class TensorTest(unittest.TestCase):
+    def test_round_trip_every_dtype(self):
+        for dtype, values in (('float32', [[1.5, -2.0], [3.0, 4.25]]), ('float64', [1e-300, 2.0]),
+                              ('int32', [[-7], [2 ** 31 - 1]]), ('int64', [2 ** 62, -1]),
+                              ('bool', [True, False, True]), ('complex64', [1 + 2j])):
+            array = numpy.array(values, dtype=dtype)
+            tensor = Graft.Tensor.from_array(array)
+            self.assertEqual(Graft.dtype_get_name(tensor.dtype), dtype)
+            self.assertEqual(tensor.shape, array.shape)
+            back = numpy.asarray(tensor)
+            self.assertEqual(back.dtype, array.dtype)
+            numpy.testing.assert_array_equal(back, array)
+
+    def test_scalars_and_conversions(self):
+        t = Graft.Tensor.from_array(2.5)
+        self.assertEqual((t.shape, t.dtype), ((), Graft.DType.FLOAT64))
+        self.assertEqual(numpy.asarray(t).shape, ())
+        t = Graft.Tensor.from_array([1, 2, 3], dtype='float32')
+        self.assertEqual(t.dtype, Graft.DType.FLOAT32)
+        self.assertEqual(numpy.asarray(t, dtype=numpy.int64).dtype, numpy.int64)
+        self.assertEqual(str(t), '[1. 2. 3.]')
+        with self.assertRaises(TypeError):
+            Graft.Tensor.from_array(numpy.zeros(2, numpy.float16))
+
+    def test_copy_rule(self):
+        source = numpy.arange(6, dtype=numpy.float32).reshape(2, 3)
+        tensor = Graft.Tensor.from_array(source)
+        # A strided view is copied row-major.
+        numpy.testing.assert_array_equal(numpy.asarray(Graft.Tensor.from_array(source.T)), source.T)
+        # from_array copies: changing the source later changes nothing.
+        source[0, 0] = 100
+        first = numpy.asarray(tensor)
+        self.assertEqual(first[0, 0], 0)
+        # asarray copies: the array is writable and owns its data...
+        self.assertTrue(first.flags.writeable)
+        self.assertTrue(first.flags.owndata)
+        first[1, 1] = -1
+        # ... and the tensor never sees a change.
+        numpy.testing.assert_array_equal(numpy.asarray(tensor), numpy.arange(6).reshape(2, 3))
+        # The array outlives the tensor.
+        del tensor
+        self.assertEqual(first[1, 1], -1)
+        # get_data() hands a copy of the bytes.
+        self.assertEqual(Graft.Tensor.from_array([1, 2], 'int32').get_data(), b'\1\0\0\0\2\0\0\0')
+
+
+class SessionTest(unittest.TestCase):
+    def setUp(self):
+        g = self.g = Graft.Graph()
+        self.x = g.placeholder('float32', shape=[None, 2], name='x')
+        self.y = g.create_op('Square', [self.x])
+        self.w = g.get_variable('w', shape=[2], initializer=Graft.Initializer.new_constant(0.5))
+        self.z = g.create_op('Mul', [self.y, self.w.get_value()])
+        self.sess = Graft.Session(g)
+        self.sess.run(g.global_variables_initializer())
+
+    def test_single_fetch_and_list(self):
+        feed = numpy.array([[1, 2], [3, 4]], numpy.float32)
+        y = self.sess.run(self.y, feed_dict={self.x: feed})
+        self.assertIsInstance(y, numpy.ndarray)
+        numpy.testing.assert_array_equal(y, feed ** 2)
+        y, z = self.sess.run([self.y, self.z], feed_dict={self.x: feed})
+        numpy.testing.assert_array_equal(z, feed ** 2 * 0.5)
+        result = self.sess.run((self.w,), feed_dict={})
+        self.assertIsInstance(result, list)
+        numpy.testing.assert_array_equal(result[0], [0.5, 0.5])
+
+    def test_feed_conversions(self):
+        # Lists and float64 arrays take the placeholder's dtype.
+        y = self.sess.run(self.y, feed_dict={self.x: [[3.0, 4.0]]})
+        self.assertEqual(y.dtype, numpy.float32)
+        y = self.sess.run(self.y, feed_dict={self.x: numpy.ones((3, 2))})
+        self.assertEqual(y.shape, (3, 2))
+        tensor = Graft.Tensor.from_array([[2.0, 2.0]], 'float32')
+        numpy.testing.assert_array_equal(self.sess.run(self.y, feed_dict={self.x: tensor}), [[4, 4]])
+        # Any output can be fed, not only a placeholder's.
+        numpy.testing.assert_array_equal(self.sess.run(self.z, feed_dict={self.y: [[1, 1]]}), [[0.5, 0.5]])
+
+    def test_targets_and_tensors(self):
+        assign = self.w.assign(self.g.constant([2.0, 3.0], 'float32'))
+        self.assertEqual(assign.get_num_op_outputs(), 1)
+        init = self.g.global_variables_initializer()
+        result = self.sess.run([init, self.w])
+        self.assertIsNone(result[0])
+        numpy.testing.assert_array_equal(result[1], [0.5, 0.5])
+        self.sess.run(assign)
+        tensors = self.sess.run([self.w, self.z], feed_dict={self.x: [[1, 1]]}, as_tensors=True)
+        self.assertIsInstance(tensors[0], Graft.Tensor)
+        self.assertEqual(tensors[0].to_string(), '[2. 3.]')
+        self.assertEqual(self.sess.get_variable_value(self.w).to_string(), '[2. 3.]')
+
+    def test_raw_run_and_callable(self):
+        feed = Graft.Tensor.from_array([[1, 2]], 'float32')
+        # The typelib's run(), under the override's.
+        results = super(Graft.Session, self.sess).run([self.x], [feed], [self.y, self.z], [], None)
+        self.assertEqual([r.to_string() for r in results], ['[[1. 4.]]', '[[0.5  2.]]'])
+        callable_ = self.sess.make_callable([self.x], [self.z], [])
+        self.assertEqual((callable_.get_num_feeds(), callable_.get_num_fetches()), (1, 1))
+        out = callable_.run([feed], None)
+        numpy.testing.assert_array_equal(numpy.asarray(out[0]), [[0.5, 2.0]])
+
+    def test_outputs_read_like_tensorflow(self):
+        self.assertEqual(repr(self.x), "<graft.Tensor 'x:0' shape=(?, 2) dtype=float32>")
+        self.assertEqual(self.x.shape, (None, 2))
+        self.assertEqual(self.z.name, 'mul:0')
+        self.assertEqual(self.z.dtype, Graft.DType.FLOAT32)
+        self.assertEqual(self.z.get_op_type(), 'Mul')
+        self.assertEqual(self.sess.get_graph(), self.g)
+
+
+if __name__ == '__main__':
+    unittest.main()
