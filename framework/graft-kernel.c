@@ -428,7 +428,7 @@ invoke_closure (GraftKernel          *kernel,
                                   "was expected", graft_dtype_get_name (result->dtype), got,
                                   graft_dtype_get_name (out->dtype), want);
         }
-      else
+      else if (out->n_bytes > 0)
         memcpy (out->data, result->data, out->n_bytes);
     }
   g_value_unset (&ret);

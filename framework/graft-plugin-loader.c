@@ -429,7 +429,8 @@ graft_plugin_list_definitions (GraftPlugin *plugin,
 
   g_rw_lock_reader_lock (&plugin->registry->lock);
   out = g_new (const GraftOpDef *, plugin->defs->len + 1);
-  memcpy (out, plugin->defs->pdata, sizeof (gpointer) * plugin->defs->len);
+  if (plugin->defs->len > 0)
+    memcpy (out, plugin->defs->pdata, sizeof (gpointer) * plugin->defs->len);
   *n_defs = plugin->defs->len;
   g_rw_lock_reader_unlock (&plugin->registry->lock);
   return out;

@@ -469,7 +469,8 @@ graft_registry_list_plugins (GraftRegistry *registry,
   graft_registry_ensure_loaded (registry);
   g_rw_lock_reader_lock (&registry->lock);
   out = g_new (GraftPlugin *, registry->plugins->len + 1);
-  memcpy (out, registry->plugins->pdata, sizeof (gpointer) * registry->plugins->len);
+  if (registry->plugins->len > 0)
+    memcpy (out, registry->plugins->pdata, sizeof (gpointer) * registry->plugins->len);
   *n_plugins = registry->plugins->len;
   g_rw_lock_reader_unlock (&registry->lock);
   return out;

@@ -79,6 +79,15 @@ class ExampleTest(unittest.TestCase):
         self.assertEqual(got, expected)
         self.assertEqual(got.count(MESSAGE), 2)
 
+    def test_mlp_output_is_the_c_mlp_output(self):
+        # Same ops in the same order under the same graph seed: the same
+        # initial values, hence the same checksums.
+        c_mlp = os.environ['GRAFT_TEST_MLP_C']
+        script = os.path.join(os.environ['GRAFT_TEST_SOURCE_DIR'], 'examples', 'python', 'mlp.py')
+        expected = subprocess.run([c_mlp], stdout=subprocess.PIPE, check=True, text=True).stdout
+        got = subprocess.run([sys.executable, script], stdout=subprocess.PIPE, check=True, text=True).stdout
+        self.assertEqual(got, expected)
+
 
 if __name__ == '__main__':
     unittest.main()
