@@ -126,11 +126,11 @@ set_attr (GraftOpBuilder *builder,
  * #GValues. Attributes not given keep their defaults or are inferred from
  * the inputs; a random op gets its seed pair by the graph-seed rules.
  *
- * |[<!-- language="Python" -->
+ * ```python
  * y = graph.create_op("Const", "y", [], ["value", "dtype"],
  *                     [Graft.Tensor.new_scalar(Graft.DType.FLOAT32, 2.0),
  *                      Graft.DType.FLOAT32])
- * ]|
+ * ```
  *
  * Returns: (transfer none): the op's handle, its output 0 (owned by the
  *   graph), or %NULL with @error set (#GRAFT_GRAPH_ERROR)

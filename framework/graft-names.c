@@ -534,7 +534,7 @@ graft_name_scope_exit (GraftNameScope *scope,
 }
 
 /**
- * graft_name_scope_guard_leave:
+ * graft_name_scope_guard_leave: (skip)
  * @guard: (transfer full): an entered name scope
  *
  * Leaves @guard if it is still active and drops the reference. This is the

@@ -584,7 +584,9 @@ struct _GraftOpBuilder {
  * adding inputs or attributes are kept and reported by finish, so a chain
  * of calls needs one error check.
  */
-G_DEFINE_BOXED_TYPE (GraftOpBuilder, graft_op_builder, NULL, graft_op_builder_free)
+static GraftOpBuilder *op_builder_copy (GraftOpBuilder *builder);
+
+G_DEFINE_BOXED_TYPE (GraftOpBuilder, graft_op_builder, op_builder_copy, graft_op_builder_free)
 
 static void
 clear_attr_values (GraftOpBuilder *b)
@@ -613,6 +615,69 @@ spare_release (gpointer data)
 }
 
 static GPrivate spare_owner = G_PRIVATE_INIT (spare_release);
+
+/* A deep copy, for the boxed type: a binding copies a builder it is given
+ * and frees its copy. Attribute values are owned, so they are duplicated
+ * (lists, strings) or referenced (shapes, tensors). */
+static GraftOpBuilder *
+op_builder_copy (GraftOpBuilder *b)
+{
+  GraftOpBuilder *c = g_new0 (GraftOpBuilder, 1);
+
+  c->graph = b->graph ? g_object_ref (b->graph) : NULL;
+  c->def = b->def;
+  c->op_type = g_strdup (b->op_type);
+  c->name = g_strdup (b->name);
+  c->error = b->error ? g_error_copy (b->error) : NULL;
+  c->controls = b->controls ? g_ptr_array_copy (b->controls, NULL, NULL) : NULL;
+  c->has_seed = b->has_seed;
+  c->seed = b->seed;
+  c->n_inputs = b->n_inputs;
+  c->inputs_cap = MAX (b->inputs_cap, INLINE_INPUTS);
+  c->inputs = c->inputs_cap <= INLINE_INPUTS ? c->inputs_inline : g_new (GraftOutput *, c->inputs_cap);
+  if (b->n_inputs > 0)
+    memcpy (c->inputs, b->inputs, sizeof (GraftOutput *) * b->n_inputs);
+  if (b->def == NULL || b->attrs == NULL)
+    return c;
+  if (b->def->n_attrs <= INLINE_ATTRS)
+    {
+      c->attrs = c->attrs_inline;
+      c->attrs_set = c->attrs_set_inline;
+    }
+  else
+    {
+      c->attrs = g_new0 (GraftAttrValue, b->def->n_attrs);
+      c->attrs_set = g_new0 (guint8, b->def->n_attrs);
+    }
+  for (guint a = 0; a < b->def->n_attrs; a++)
+    {
+      c->attrs_set[a] = b->attrs_set[a];
+      c->attrs[a] = b->attrs[a];
+      if (!b->attrs_set[a])
+        continue;
+      switch (b->def->attrs[a].kind)
+        {
+        case GRAFT_ATTR_STRING:
+          c->attrs[a].s = g_strdup (b->attrs[a].s);
+          break;
+        case GRAFT_ATTR_SHAPE:
+          if (b->attrs[a].shape != NULL)
+            graft_shape_ref (b->attrs[a].shape);
+          break;
+        case GRAFT_ATTR_TENSOR:
+          if (b->attrs[a].tensor != NULL)
+            graft_tensor_ref (b->attrs[a].tensor);
+          break;
+        case GRAFT_ATTR_INT_LIST:
+        case GRAFT_ATTR_FLOAT_LIST:
+          c->attrs[a].list.v = g_memdup2 (b->attrs[a].list.v, b->attrs[a].list.n * 8);
+          break;
+        default:
+          break;
+        }
+    }
+  return c;
+}
 
 /**
  * graft_op_builder_new:

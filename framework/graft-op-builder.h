@@ -12,12 +12,6 @@
 
 G_BEGIN_DECLS
 
-/* Hidden from the scanner for now: graft-op-builder.c registers the boxed
- * type without a copy function, so graft_op_builder_get_type() fails (the
- * scanner's dump aborts on it) and a builder cannot cross into a binding.
- * Bindings make ops with graft_graph_create_op() and graft_graph_add_op().
- * Remove this guard once the type has a copy function. */
-#ifndef __GI_SCANNER__
 #define GRAFT_TYPE_OP_BUILDER (graft_op_builder_get_type ())
 GRAFT_AVAILABLE_IN_ALL
 GType           graft_op_builder_get_type        (void) G_GNUC_CONST;
@@ -82,7 +76,6 @@ void            graft_op_builder_set_seed        (GraftOpBuilder    *builder,
 GRAFT_AVAILABLE_IN_ALL
 GraftOutput    *graft_op_builder_finish          (GraftOpBuilder    *builder,
                                                   GError           **error);
-#endif /* __GI_SCANNER__ */
 
 GRAFT_AVAILABLE_IN_ALL
 GraftOutput    *graft_graph_add_op               (GraftGraph        *graph,

@@ -666,7 +666,7 @@ graft_callable_get_num_fetches (GraftCallable *callable)
 }
 
 /**
- * graft_callable_run_into:
+ * graft_callable_run_into: (skip)
  * @callable: a #GraftCallable
  * @feed_values: (array) (nullable): one tensor per feed, in the order given
  *   to graft_session_make_callable()

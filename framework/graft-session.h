@@ -78,17 +78,14 @@ GraftTensor  **graft_callable_run                (GraftCallable *callable,
                                                   GCancellable  *cancellable,
                                                   guint         *n_results,
                                                   GError       **error);
-/* C only: its arrays take their lengths from the callable, which no
- * annotation can say; bindings call graft_callable_run(). (Hidden here
- * until its doc comment in graft-session.c says (skip).) */
-#ifndef __GI_SCANNER__
+/* C only (skip): its arrays take their lengths from the callable, which
+ * no annotation can say; bindings call graft_callable_run(). */
 GRAFT_AVAILABLE_IN_ALL
 gboolean       graft_callable_run_into           (GraftCallable *callable,
                                                   GraftTensor  **feed_values,
                                                   GraftTensor  **results,
                                                   GCancellable  *cancellable,
                                                   GError       **error);
-#endif
 GRAFT_AVAILABLE_IN_ALL
 guint          graft_callable_get_num_feeds      (GraftCallable *callable);
 GRAFT_AVAILABLE_IN_ALL

@@ -126,6 +126,12 @@ class ReuseTest(unittest.TestCase):
         with g.variable_scope('vs'):
             c = g.constant(1.0, 'float32')
         self.assertEqual(c.get_op_name(), 'vs/Const')
+        # ... unless auxiliary_name_scope=False.
+        with g.variable_scope('quiet', auxiliary_name_scope=False) as quiet:
+            c = g.constant(1.0, 'float32')
+            self.assertEqual(g.get_variable('v', shape=[1]).get_name(), 'quiet/v')
+        self.assertEqual(c.get_op_name(), 'Const')
+        self.assertEqual(quiet.original_name_scope, '')
 
     def test_scope_options(self):
         g = self.g
@@ -169,8 +175,12 @@ class ReuseTest(unittest.TestCase):
             t.start()
             t.join()
             self.assertIsNot(seen[0], g)
+            with Graft.name_scope('ns') as ns:
+                self.assertEqual(ns, 'ns/')
             with Graft.Session() as sess:
                 self.assertIs(sess.get_graph(), g)
+                sess.run(Graft.global_variables_initializer())
+                self.assertTrue(sess.is_initialized(v))
         self.assertIsNot(Graft.get_default_graph(), g)
 
 

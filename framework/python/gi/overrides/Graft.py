@@ -14,7 +14,7 @@ every error come from libgraft; nothing of them is re-implemented here.
     with g.variable_scope("test1") as test1, g.variable_scope("test2"):
         w1 = g.get_variable("w1", shape=[1, 2])
     with g.variable_scope(test1, reuse=True), g.variable_scope("test2"):
-        assert g.get_variable("w1", shape=[1, 2]) == w1
+        assert g.get_variable("w1", shape=[1, 2]) is w1
 
 The NumPy copy rule: ``numpy.asarray(tensor)`` (``tensor.__array__``)
 always **copies**. The array owns its data and is writable; the tensor,
@@ -226,10 +226,11 @@ def _call(func, *args):
 
 # ---- callables: custom getters, regularizers, constraints ----
 
-# The keyword arguments a TensorFlow getter takes, in its positional order.
+# The arguments a TensorFlow getter takes after the name, in the order of
+# its positional parameters (variable_scope._true_getter's).
 _GETTER_ARGS = ('shape', 'dtype', 'initializer', 'regularizer', 'reuse', 'trainable',
                 'collections', 'caching_device', 'partitioner', 'validate_shape',
-                'use_resource', 'custom_getter', 'constraint')
+                'use_resource', 'constraint')
 
 
 def _request_kwargs(request):
@@ -744,7 +745,8 @@ __all__.append('Initializer')
 
 @override
 class Kernel(Graft.Kernel):
-    """The context a closure kernel or initializer runs in."""
+    """The context a closure kernel or initializer runs in. It is only
+    valid during that call: do not keep it."""
 
     shape = property(lambda self: _shape_tuple(self.get_output_shape(0)),
                      doc="The shape output 0 must have, as a tuple.")
