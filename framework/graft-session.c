@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "graft-session-private.h"
+#include "graft-pool.h"
 
 struct _GraftSession {
   GObject parent_instance;
@@ -16,7 +17,7 @@ struct _GraftSession {
   guint64 plans_version;
 
   guint n_threads;
-  GThreadPool *pool;            /* n_threads - 1 helpers, made on first use */
+  GraftPool *pool;              /* n_threads - 1 helpers, made on first use */
 };
 
 /**
@@ -84,8 +85,7 @@ graft_session_finalize (GObject *object)
 {
   GraftSession *self = GRAFT_SESSION (object);
 
-  if (self->pool != NULL)
-    g_thread_pool_free (self->pool, TRUE, TRUE);
+  g_clear_pointer (&self->pool, _graft_pool_unref);
   g_hash_table_unref (self->plans);
   g_hash_table_unref (self->vars);
   g_mutex_clear (&self->vars_lock);
@@ -227,8 +227,8 @@ graft_session_set_num_threads (GraftSession *session,
       session->n_threads = n_threads;
       /* Plans decide on parallelism when they are made. */
       g_hash_table_remove_all (session->plans);
-      if (session->pool != NULL)
-        g_thread_pool_set_max_threads (session->pool, (gint) MAX (1, n_threads - 1), NULL);
+      /* Regions in flight keep the old pool alive until they are done. */
+      g_clear_pointer (&session->pool, _graft_pool_unref);
     }
   g_mutex_unlock (&session->cache_lock);
   g_object_notify_by_pspec (G_OBJECT (session), properties[PROP_NUM_THREADS]);
@@ -266,41 +266,22 @@ _graft_session_pool_size (GraftSession *session)
   return session->n_threads;
 }
 
-typedef struct {
-  GFunc func;
-  gpointer data;
-} PoolTask;
-
-static void
-pool_trampoline (gpointer task,
-                 gpointer user_data)
-{
-  PoolTask *t = task;
-
-  t->func (t->data, NULL);
-  g_free (t);
-}
-
 void
 _graft_session_parallel_run (GraftSession *session,
                              GFunc         worker,
                              gpointer      data,
                              guint         n_helpers)
 {
+  GraftPool *pool;
+
   g_mutex_lock (&session->cache_lock);
   if (session->pool == NULL)
-    /* Exclusive threads: the pool persists with the session instead of
-     * being created per run. */
-    session->pool = g_thread_pool_new (pool_trampoline, NULL, (gint) MAX (1, session->n_threads - 1), TRUE, NULL);
+    session->pool = _graft_pool_new (MAX (1, session->n_threads - 1));
+  pool = _graft_pool_ref (session->pool);
   g_mutex_unlock (&session->cache_lock);
 
-  for (guint i = 0; i < n_helpers; i++)
-    {
-      PoolTask *t = g_new (PoolTask, 1);
-      t->func = worker;
-      t->data = data;
-      g_thread_pool_push (session->pool, t, NULL);
-    }
+  _graft_pool_push (pool, worker, data, n_helpers);
+  _graft_pool_unref (pool);
 }
 
 /* ---- plans ---- */

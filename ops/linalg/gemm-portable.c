@@ -74,6 +74,7 @@ typedef guint64 vec_u64;
 
 const GemmVariant GEMM_CONCAT (gemm_variant, GEMM_VARIANT) = {
   G_STRINGIFY (GEMM_VARIANT), GEMM_NAME (f32), GEMM_NAME (f64),
+  GEMM_CONCAT (cols, GEMM_NAME (f32)), GEMM_CONCAT (cols, GEMM_NAME (f64)),
 };
 
 #if defined (GEMM_VARIANT_IS_GENERIC)

@@ -37,6 +37,9 @@
 #define NC (NR * (4096 / NR))
 #define SYM(name) GEMM_CONCAT (name, GEMM_FUNC)
 
+void SYM (cols) (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, gsize j0, gsize j1,
+                 const T *a, const T *b, T *c);
+
 /* Packs the mc × kc block of op(A) at `a` (element (i, p) at
  * a[i * rs + p * cs]) as MR-row slivers: for each p, MR consecutive rows. */
 static void
@@ -126,20 +129,22 @@ SYM (micro) (gsize                kc,
       }
 }
 
-void
-GEMM_FUNC (gboolean ta,
-           gboolean tb,
-           gsize    m,
-           gsize    n,
-           gsize    k,
-           const T *a,
-           const T *b,
-           T       *c)
+/* The m × n block of C at `c` (row stride ldc) = op(A) · op(B), with
+ * (i, p) of op(A) at a[i * rsa + p * csa] and (p, j) of op(B) at
+ * b[p * rsb + j * csb]. */
+static void
+SYM (core) (gsize    m,
+            gsize    n,
+            gsize    k,
+            const T *a,
+            gsize    rsa,
+            gsize    csa,
+            const T *b,
+            gsize    rsb,
+            gsize    csb,
+            T       *c,
+            gsize    ldc)
 {
-  /* (i, p) of op(A) is a[i * rsa + p * csa]; (p, j) of op(B) is
-   * b[p * rsb + j * csb]. */
-  gsize rsa = ta ? 1 : k, csa = ta ? m : 1;
-  gsize rsb = tb ? 1 : n, csb = tb ? k : 1;
   gsize mc_max = MIN (MC, (m + MR - 1) / MR * MR), nc_max = MIN (NC, (n + NR - 1) / NR * NR);
   T tile[MR * NR];
   T *ap, *bp;
@@ -148,7 +153,8 @@ GEMM_FUNC (gboolean ta,
     return;
   if (k == 0)
     {
-      memset (c, 0, m * n * sizeof (T));
+      for (gsize i = 0; i < m; i++)
+        memset (c + i * ldc, 0, n * sizeof (T));
       return;
     }
   ap = g_aligned_alloc (MIN (KC, k) * mc_max, sizeof (T), 64);
@@ -172,12 +178,12 @@ GEMM_FUNC (gboolean ta,
                 for (gsize ir = 0; ir < mc; ir += MR)
                   {
                     const T *sa = ap + ir * kc, *sb = bp + jr * kc;
-                    T *sc = c + (ic + ir) * n + jc + jr;
+                    T *sc = c + (ic + ir) * ldc + jc + jr;
                     gsize mr = MIN (MR, mc - ir), nr = MIN (NR, nc - jr);
 
                     if (mr == MR && nr == NR)
                       {
-                        SYM (micro) (kc, sa, sb, sc, n, pc > 0);
+                        SYM (micro) (kc, sa, sb, sc, ldc, pc > 0);
                         continue;
                       }
                     /* An edge tile goes through a full scratch tile, so
@@ -185,13 +191,47 @@ GEMM_FUNC (gboolean ta,
                     SYM (micro) (kc, sa, sb, tile, NR, FALSE);
                     for (gsize i = 0; i < mr; i++)
                       for (gsize j = 0; j < nr; j++)
-                        sc[i * n + j] = (pc > 0 ? sc[i * n + j] : 0) + tile[i * NR + j];
+                        sc[i * ldc + j] = (pc > 0 ? sc[i * ldc + j] : 0) + tile[i * NR + j];
                   }
             }
         }
     }
   g_aligned_free (ap);
   g_aligned_free (bp);
+}
+
+void
+GEMM_FUNC (gboolean ta,
+           gboolean tb,
+           gsize    m,
+           gsize    n,
+           gsize    k,
+           const T *a,
+           const T *b,
+           T       *c)
+{
+  SYM (cols) (ta, tb, m, n, k, 0, n, a, b, c);
+}
+
+/* Columns [j0, j1) of the product only: threads splitting a product by
+ * columns each pack only their own part of B, which for the short, wide
+ * products of a small batch costs more than the arithmetic. */
+void
+SYM (cols) (gboolean ta,
+            gboolean tb,
+            gsize    m,
+            gsize    n,
+            gsize    k,
+            gsize    j0,
+            gsize    j1,
+            const T *a,
+            const T *b,
+            T       *c)
+{
+  gsize rsa = ta ? 1 : k, csa = ta ? m : 1;
+  gsize rsb = tb ? 1 : n, csb = tb ? k : 1;
+
+  SYM (core) (m, j1 - j0, k, a, rsa, csa, b + j0 * csb, rsb, csb, c + j0, n);
 }
 
 #undef T

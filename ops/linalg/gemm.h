@@ -23,11 +23,19 @@ typedef void (*GemmF32Func) (gboolean ta, gboolean tb, gsize m, gsize n, gsize k
 typedef void (*GemmF64Func) (gboolean ta, gboolean tb, gsize m, gsize n, gsize k,
                              const double *a, const double *b, double *c);
 
+/* Columns [j0, j1) of the same product, C's row stride staying n. */
+typedef void (*GemmF32ColsFunc) (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, gsize j0, gsize j1,
+                                 const float *a, const float *b, float *c);
+typedef void (*GemmF64ColsFunc) (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, gsize j0, gsize j1,
+                                 const double *a, const double *b, double *c);
+
 /* One compiled variant of the floating-point products. */
 typedef struct {
   const char *name;
   GemmF32Func f32;
   GemmF64Func f64;
+  GemmF32ColsFunc f32_cols;
+  GemmF64ColsFunc f64_cols;
 } GemmVariant;
 
 extern const GemmVariant gemm_variant_generic;

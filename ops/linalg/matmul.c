@@ -23,37 +23,38 @@ fits_blas (gsize m,
 }
 #endif
 
-/* Rows of the product are independent: big products spread them over the
- * session's threads. A row block needs rows of op(a) to be contiguous, so
- * only an untransposed a splits. */
+/* Columns of the product are independent: big products spread them over
+ * the session's threads, each packing only its own columns of B. */
 typedef struct {
   const GemmVariant *variant;
   gboolean f64;
+  gboolean ta;
   gboolean tb;
+  gsize m;
   gsize n;
   gsize depth;
   gconstpointer a;
   gconstpointer b;
   gpointer c;
-} RowBlocks;
+} ColumnBlocks;
 
 static void
-row_block (gsize    begin,
-           gsize    end,
-           gpointer data)
+column_block (gsize    begin,
+              gsize    end,
+              gpointer data)
 {
-  const RowBlocks *j = data;
+  const ColumnBlocks *j = data;
 
   if (j->f64)
-    j->variant->f64 (FALSE, j->tb, end - begin, j->n, j->depth, (const double *) j->a + begin * j->depth,
-                     j->b, (double *) j->c + begin * j->n);
+    j->variant->f64_cols (j->ta, j->tb, j->m, j->n, j->depth, begin, end, j->a, j->b, j->c);
   else
-    j->variant->f32 (FALSE, j->tb, end - begin, j->n, j->depth, (const float *) j->a + begin * j->depth,
-                     j->b, (float *) j->c + begin * j->n);
+    j->variant->f32_cols (j->ta, j->tb, j->m, j->n, j->depth, begin, end, j->a, j->b, j->c);
 }
 
-#define ROW_GRAIN 16
-#define PARALLEL_WORK (1u << 20)   /* multiply-adds worth a second thread */
+/* A chunk of columns must be worth a thread: at least 64 of them, and the
+ * whole product at least a million multiply-adds. */
+#define COLUMN_GRAIN 64
+#define PARALLEL_WORK (1u << 20)
 
 static void
 portable_float (GraftKernel       *k,
@@ -68,10 +69,10 @@ portable_float (GraftKernel       *k,
                 gconstpointer      b,
                 gpointer           c)
 {
-  RowBlocks job = { variant, f64, tb, n, depth, a, b, c };
+  ColumnBlocks job = { variant, f64, ta, tb, m, n, depth, a, b, c };
 
-  if (!ta && m >= 2 * ROW_GRAIN && (double) m * n * depth >= PARALLEL_WORK)
-    graft_kernel_parallel_for (k, m, ROW_GRAIN, row_block, &job);
+  if (n >= 2 * COLUMN_GRAIN && (double) m * n * depth >= PARALLEL_WORK)
+    graft_kernel_parallel_for (k, n, COLUMN_GRAIN, column_block, &job);
   else if (f64)
     variant->f64 (ta, tb, m, n, depth, a, b, c);
   else
