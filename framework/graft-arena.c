@@ -41,6 +41,46 @@ static gsize cache_bytes;
  * page faults (one per 4 KiB), which a virtual machine makes expensive. */
 #define HUGE_PAGE (2 * 1024 * 1024)
 
+/* Zeroed memory of `size` bytes; large blocks are mapped on huge-page
+ * boundaries (see above). `*mapped` receives what _graft_huge_free needs. */
+gpointer
+_graft_huge_alloc0 (gsize  size,
+                    gsize *mapped)
+{
+  if (size >= HUGE_PAGE)
+    {
+      gsize len = (size + HUGE_PAGE - 1) & ~(gsize) (HUGE_PAGE - 1);
+      guint8 *raw = mmap (NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+      if (raw != MAP_FAILED)
+        {
+          guint8 *aligned = (guint8 *) (((gsize) raw + HUGE_PAGE - 1) & ~(gsize) (HUGE_PAGE - 1));
+
+          if (aligned > raw)
+            munmap (raw, aligned - raw);
+          if (aligned + len < raw + len + HUGE_PAGE)
+            munmap (aligned + len, raw + len + HUGE_PAGE - (aligned + len));
+#ifdef MADV_HUGEPAGE
+          madvise (aligned, len, MADV_HUGEPAGE);
+#endif
+          *mapped = len;
+          return aligned;
+        }
+    }
+  *mapped = 0;
+  return g_malloc0 (size);
+}
+
+void
+_graft_huge_free (gpointer p,
+                  gsize    mapped)
+{
+  if (mapped)
+    munmap (p, mapped);
+  else
+    g_free (p);
+}
+
 static GraftArenaChunk *
 chunk_new (gsize want)
 {

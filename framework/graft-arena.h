@@ -21,6 +21,8 @@ void   _graft_arena_init    (GraftArena *arena);
 void   _graft_arena_clear   (GraftArena *arena);
 void  *_graft_arena_alloc_slow (GraftArena *arena, gsize size);
 char  *_graft_arena_strndup (GraftArena *arena, const char *s, gsize len);
+gpointer _graft_huge_alloc0 (gsize size, gsize *mapped);
+void   _graft_huge_free     (gpointer p, gsize mapped);
 
 /* Allocations are 8-byte aligned; everything stored in graphs needs no more. */
 static inline void *

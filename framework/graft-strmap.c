@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graft-strmap.h"
+#include "graft-arena.h"
 
 void
 _graft_strmap_init (GraftStrMap *map)
@@ -16,13 +17,15 @@ _graft_strmap_init (GraftStrMap *map)
   map->mask = 63;
   map->shift = 32 - 6;
   map->n = 0;
-  map->entries = g_new0 (GraftStrMapEntry, map->mask + 1);
+  map->entries = _graft_huge_alloc0 (sizeof (GraftStrMapEntry) * (map->mask + 1), &map->mapped);
 }
 
 void
 _graft_strmap_clear (GraftStrMap *map)
 {
-  g_clear_pointer (&map->entries, g_free);
+  if (map->entries != NULL)
+    _graft_huge_free (map->entries, map->mapped);
+  map->entries = NULL;
   map->mask = 0;
   map->n = 0;
 }
@@ -66,10 +69,13 @@ grow (GraftStrMap *map)
 {
   GraftStrMapEntry *old = map->entries;
   guint32 old_cap = map->mask + 1;
+  gsize old_mapped = map->mapped;
 
+  /* Big tables get huge pages: look-ups land anywhere in them, and a TLB
+   * miss per look-up would double their cost. */
   map->mask = old_cap * 2 - 1;
   map->shift--;
-  map->entries = g_new0 (GraftStrMapEntry, old_cap * 2);
+  map->entries = _graft_huge_alloc0 (sizeof (GraftStrMapEntry) * old_cap * 2, &map->mapped);
   for (guint32 j = 0; j < old_cap; j++)
     {
       guint32 i;
@@ -80,7 +86,7 @@ grow (GraftStrMap *map)
         ;
       map->entries[i] = old[j];
     }
-  g_free (old);
+  _graft_huge_free (old, old_mapped);
 }
 
 /* The key must not be present yet. */

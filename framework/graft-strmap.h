@@ -22,6 +22,7 @@ typedef struct {
   guint32 mask;                 /* capacity - 1; capacity is a power of two */
   guint32 shift;                /* 32 - log2 (capacity) */
   guint32 n;
+  gsize mapped;                 /* the table's mapping, 0 if malloc'd */
 } GraftStrMap;
 
 /* Fibonacci hashing: the slot comes from the high bits of hash × 2^32/φ,
