@@ -85,7 +85,7 @@ static GraftArenaChunk *
 chunk_new (gsize want)
 {
   GraftArenaChunk *c, **link;
-  gsize total = sizeof (GraftArenaChunk) + want;
+  gsize mapped;
 
   if (want >= CACHE_MIN_CHUNK)
     {
@@ -102,31 +102,9 @@ chunk_new (gsize want)
       g_mutex_unlock (&cache_lock);
     }
 
-  if (total >= HUGE_PAGE)
-    {
-      gsize len = (total + HUGE_PAGE - 1) & ~(gsize) (HUGE_PAGE - 1);
-      guint8 *raw = mmap (NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-      if (raw != MAP_FAILED)
-        {
-          guint8 *aligned = (guint8 *) (((gsize) raw + HUGE_PAGE - 1) & ~(gsize) (HUGE_PAGE - 1));
-
-          if (aligned > raw)
-            munmap (raw, aligned - raw);
-          if (aligned + len < raw + len + HUGE_PAGE)
-            munmap (aligned + len, raw + len + HUGE_PAGE - (aligned + len));
-#ifdef MADV_HUGEPAGE
-          madvise (aligned, len, MADV_HUGEPAGE);
-#endif
-          c = (GraftArenaChunk *) aligned;
-          c->size = len - sizeof (GraftArenaChunk);
-          c->mapped = len;
-          return c;
-        }
-    }
-  c = g_malloc (total);
-  c->size = want;
-  c->mapped = 0;
+  c = _graft_huge_alloc0 (sizeof (GraftArenaChunk) + want, &mapped);
+  c->size = mapped ? mapped - sizeof (GraftArenaChunk) : want;
+  c->mapped = mapped;
   return c;
 }
 
@@ -147,10 +125,7 @@ chunk_free (GraftArenaChunk *c)
       if (c == NULL)
         return;
     }
-  if (c->mapped)
-    munmap (c, c->mapped);
-  else
-    g_free (c);
+  _graft_huge_free (c, c->mapped);
 }
 
 void

@@ -6,23 +6,12 @@
 
 #include <graft-plugin.h>
 
+#include "../op-loops.h"
+
 G_BEGIN_DECLS
 
 #define GRAFT_MATH_MAX_RANK 32
 
-/* y[i] = EXPR for every element, where EXPR reads the element as `v`: the
- * one elementwise loop of the family, instantiated once per dtype in each
- * unary kernel's switch. */
-#define MATH_UNARY_LOOP(ctype, in, out, n, EXPR)                 \
-  G_STMT_START {                                                 \
-    const ctype *x_ = (const ctype *) (in);                      \
-    ctype *y_ = (ctype *) (out);                                 \
-    for (gsize i_ = 0; i_ < (n); i_++)                           \
-      {                                                          \
-        ctype v = x_[i_];                                        \
-        y_[i_] = (EXPR);                                         \
-      }                                                          \
-  } G_STMT_END
 
 void math_add    (GraftKernel *k, const GraftTensor *x, const GraftTensor *y, GraftTensor *z);
 void math_sub    (GraftKernel *k, const GraftTensor *x, const GraftTensor *y, GraftTensor *z);

@@ -16,10 +16,10 @@ math_neg (GraftKernel       *k,
 
   switch (graft_tensor_get_dtype (x))
     {
-    case GRAFT_DTYPE_FLOAT32: MATH_UNARY_LOOP (float, in, out, n, -v); break;
-    case GRAFT_DTYPE_FLOAT64: MATH_UNARY_LOOP (double, in, out, n, -v); break;
-    case GRAFT_DTYPE_INT32: MATH_UNARY_LOOP (gint32, in, out, n, (gint32) (0u - (guint32) v)); break;
-    case GRAFT_DTYPE_INT64: MATH_UNARY_LOOP (gint64, in, out, n, (gint64) (G_GUINT64_CONSTANT (0) - (guint64) v)); break;
+    case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, -v); break;
+    case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, -v); break;
+    case GRAFT_DTYPE_INT32: OP_UNARY_LOOP (gint32, in, out, n, (gint32) (0u - (guint32) v)); break;
+    case GRAFT_DTYPE_INT64: OP_UNARY_LOOP (gint64, in, out, n, (gint64) (G_GUINT64_CONSTANT (0) - (guint64) v)); break;
     default:
       graft_kernel_set_error (k, "Neg does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
     }

@@ -17,8 +17,8 @@ math_sqrt (GraftKernel       *k,
 
   switch (graft_tensor_get_dtype (x))
     {
-    case GRAFT_DTYPE_FLOAT32: MATH_UNARY_LOOP (float, in, out, n, sqrtf (v)); break;
-    case GRAFT_DTYPE_FLOAT64: MATH_UNARY_LOOP (double, in, out, n, sqrt (v)); break;
+    case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, sqrtf (v)); break;
+    case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, sqrt (v)); break;
     default:
       graft_kernel_set_error (k, "Sqrt does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
     }

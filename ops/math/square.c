@@ -15,11 +15,11 @@ math_square (GraftKernel       *k,
 
   switch (graft_tensor_get_dtype (x))
     {
-    case GRAFT_DTYPE_FLOAT32: MATH_UNARY_LOOP (float, in, out, n, v * v); break;
-    case GRAFT_DTYPE_FLOAT64: MATH_UNARY_LOOP (double, in, out, n, v * v); break;
+    case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, v * v); break;
+    case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, v * v); break;
     /* Unsigned arithmetic: the wrapped product without signed overflow. */
-    case GRAFT_DTYPE_INT32: MATH_UNARY_LOOP (gint32, in, out, n, (gint32) ((guint32) v * (guint32) v)); break;
-    case GRAFT_DTYPE_INT64: MATH_UNARY_LOOP (gint64, in, out, n, (gint64) ((guint64) v * (guint64) v)); break;
+    case GRAFT_DTYPE_INT32: OP_UNARY_LOOP (gint32, in, out, n, (gint32) ((guint32) v * (guint32) v)); break;
+    case GRAFT_DTYPE_INT64: OP_UNARY_LOOP (gint64, in, out, n, (gint64) ((guint64) v * (guint64) v)); break;
     default:
       graft_kernel_set_error (k, "Square does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
     }

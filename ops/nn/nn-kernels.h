@@ -6,20 +6,9 @@
 
 #include <graft-plugin.h>
 
-G_BEGIN_DECLS
+#include "../op-loops.h"
 
-/* y[i] = EXPR for every element, where EXPR reads the element as `v`: the
- * one elementwise loop of the family, instantiated once per dtype. */
-#define NN_UNARY_LOOP(ctype, in, out, n, EXPR)                   \
-  G_STMT_START {                                                 \
-    const ctype *x_ = (const ctype *) (in);                      \
-    ctype *y_ = (ctype *) (out);                                 \
-    for (gsize i_ = 0; i_ < (n); i_++)                           \
-      {                                                          \
-        ctype v = x_[i_];                                        \
-        y_[i_] = (EXPR);                                         \
-      }                                                          \
-  } G_STMT_END
+G_BEGIN_DECLS
 
 gboolean nn_shape_softmax (GraftShapeContext *ctx, GError **error);
 

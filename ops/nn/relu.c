@@ -17,10 +17,10 @@ nn_relu (GraftKernel       *k,
    * through instead of silently becoming 0. */
   switch (graft_tensor_get_dtype (features))
     {
-    case GRAFT_DTYPE_FLOAT32: NN_UNARY_LOOP (float, in, out, n, v < 0 ? 0.0f : v); break;
-    case GRAFT_DTYPE_FLOAT64: NN_UNARY_LOOP (double, in, out, n, v < 0 ? 0.0 : v); break;
-    case GRAFT_DTYPE_INT32: NN_UNARY_LOOP (gint32, in, out, n, v < 0 ? 0 : v); break;
-    case GRAFT_DTYPE_INT64: NN_UNARY_LOOP (gint64, in, out, n, v < 0 ? 0 : v); break;
+    case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, v < 0 ? 0.0f : v); break;
+    case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, v < 0 ? 0.0 : v); break;
+    case GRAFT_DTYPE_INT32: OP_UNARY_LOOP (gint32, in, out, n, v < 0 ? 0 : v); break;
+    case GRAFT_DTYPE_INT64: OP_UNARY_LOOP (gint64, in, out, n, v < 0 ? 0 : v); break;
     default:
       graft_kernel_set_error (k, "Relu does not support %s",
                               graft_dtype_get_name (graft_tensor_get_dtype (features)));

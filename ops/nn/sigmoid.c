@@ -36,8 +36,8 @@ nn_sigmoid (GraftKernel       *k,
 
   switch (graft_tensor_get_dtype (x))
     {
-    case GRAFT_DTYPE_FLOAT32: NN_UNARY_LOOP (float, in, out, n, sigmoid_f (v)); break;
-    case GRAFT_DTYPE_FLOAT64: NN_UNARY_LOOP (double, in, out, n, sigmoid_d (v)); break;
+    case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, sigmoid_f (v)); break;
+    case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, sigmoid_d (v)); break;
     default:
       graft_kernel_set_error (k, "Sigmoid does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
     }

@@ -17,8 +17,8 @@ nn_tanh (GraftKernel       *k,
 
   switch (graft_tensor_get_dtype (x))
     {
-    case GRAFT_DTYPE_FLOAT32: NN_UNARY_LOOP (float, in, out, n, tanhf (v)); break;
-    case GRAFT_DTYPE_FLOAT64: NN_UNARY_LOOP (double, in, out, n, tanh (v)); break;
+    case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, tanhf (v)); break;
+    case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, tanh (v)); break;
     default:
       graft_kernel_set_error (k, "Tanh does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
     }
