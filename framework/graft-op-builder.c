@@ -544,10 +544,8 @@ _graft_attr_value_from_variant (GraftAttrKind   kind,
 #undef AS_INT64
   {
     g_autofree char *text = g_variant_print (v, TRUE);
-    static const char *kinds[] = { "bool", "int", "float", "string", "type", "shape", "tensor",
-                                   "list(int)", "list(float)" };
     g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
-                 "%s is not a valid %s value", text, (guint) kind < G_N_ELEMENTS (kinds) ? kinds[kind] : "?");
+                 "%s is not a valid %s value", text, graft_attr_kind_get_name (kind));
   }
   return FALSE;
 }

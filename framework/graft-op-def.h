@@ -53,6 +53,9 @@ typedef enum {
   GRAFT_OP_KIND_INITIALIZER,
 } GraftOpKind;
 
+GRAFT_AVAILABLE_IN_ALL
+const char  *graft_attr_kind_get_name       (GraftAttrKind     kind);
+
 #define GRAFT_TYPE_OP_DEF (graft_op_def_get_type ())
 GRAFT_AVAILABLE_IN_ALL
 GType        graft_op_def_get_type          (void) G_GNUC_CONST;

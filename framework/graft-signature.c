@@ -34,6 +34,20 @@ static const char *const attr_kind_names[] = {
   [GRAFT_ATTR_FLOAT_LIST] = "list(float)",
 };
 
+/**
+ * graft_attr_kind_get_name:
+ * @kind: a #GraftAttrKind
+ *
+ * Returns: (transfer none): how signatures spell @kind: `bool`, `int`,
+ *   `float`, `string`, `type`, `shape`, `tensor`, `list(int)` or
+ *   `list(float)`; `unknown` for a value outside the enumeration
+ */
+const char *
+graft_attr_kind_get_name (GraftAttrKind kind)
+{
+  return (guint) kind < G_N_ELEMENTS (attr_kind_names) ? attr_kind_names[kind] : "unknown";
+}
+
 static inline gboolean
 is_ident_start (char c)
 {

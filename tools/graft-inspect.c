@@ -36,24 +36,6 @@ status_name (GraftPluginStatus status)
     }
 }
 
-static const char *
-attr_kind_name (GraftAttrKind kind)
-{
-  switch (kind)
-    {
-    case GRAFT_ATTR_BOOL: return "bool";
-    case GRAFT_ATTR_INT: return "int";
-    case GRAFT_ATTR_FLOAT: return "float";
-    case GRAFT_ATTR_STRING: return "string";
-    case GRAFT_ATTR_TYPE: return "type";
-    case GRAFT_ATTR_SHAPE: return "shape";
-    case GRAFT_ATTR_TENSOR: return "tensor";
-    case GRAFT_ATTR_INT_LIST: return "list(int)";
-    case GRAFT_ATTR_FLOAT_LIST: return "list(float)";
-    default: return "?";
-    }
-}
-
 /* A plugin that failed before its descriptor was read has no name: it is
  * shown by its file's base name. */
 static char *
@@ -192,7 +174,7 @@ print_attrs (const GraftOpDef *def)
       guint n_allowed = 0;
       GString *line = g_string_new (NULL);
 
-      g_string_append_printf (line, "  %-16s %-11s", name, attr_kind_name (graft_op_def_get_attr_kind (def, i)));
+      g_string_append_printf (line, "  %-16s %-11s", name, graft_attr_kind_get_name (graft_op_def_get_attr_kind (def, i)));
       if (name[0] == '_')
         g_string_append_printf (line, " (%s)", internal_attr_note (name));
       else if (graft_op_def_is_attr_inferred (def, i))

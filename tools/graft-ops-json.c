@@ -41,24 +41,6 @@ append_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
-static const char *
-attr_kind_name (GraftAttrKind kind)
-{
-  switch (kind)
-    {
-    case GRAFT_ATTR_BOOL: return "bool";
-    case GRAFT_ATTR_INT: return "int";
-    case GRAFT_ATTR_FLOAT: return "float";
-    case GRAFT_ATTR_STRING: return "string";
-    case GRAFT_ATTR_TYPE: return "type";
-    case GRAFT_ATTR_SHAPE: return "shape";
-    case GRAFT_ATTR_TENSOR: return "tensor";
-    case GRAFT_ATTR_INT_LIST: return "list(int)";
-    case GRAFT_ATTR_FLOAT_LIST: return "list(float)";
-    default: return "unknown";
-    }
-}
-
 /* An input's or output's type as the signature spells it: a dtype, or the
  * name of the type attribute that gives it. */
 static const char *
@@ -114,7 +96,7 @@ append_attrs (GString          *out,
       g_string_append (out, i == 0 ? "\n        { \"name\": " : ",\n        { \"name\": ");
       append_string (out, name);
       g_string_append (out, ", \"kind\": ");
-      append_string (out, attr_kind_name (graft_op_def_get_attr_kind (def, i)));
+      append_string (out, graft_attr_kind_get_name (graft_op_def_get_attr_kind (def, i)));
       if (dflt != NULL)
         {
           g_string_append (out, ", \"default\": ");
