@@ -218,20 +218,28 @@ void
 graft_session_set_num_threads (GraftSession *session,
                                guint         n_threads)
 {
+  GraftPool *old = NULL;
+  gboolean changed;
+
   g_return_if_fail (GRAFT_IS_SESSION (session));
   g_return_if_fail (n_threads >= 1);
 
   g_mutex_lock (&session->cache_lock);
-  if (session->n_threads != n_threads)
+  changed = session->n_threads != n_threads;
+  if (changed)
     {
       session->n_threads = n_threads;
       /* Plans decide on parallelism when they are made. */
       g_hash_table_remove_all (session->plans);
-      /* Regions in flight keep the old pool alive until they are done. */
-      g_clear_pointer (&session->pool, _graft_pool_unref);
+      old = g_steal_pointer (&session->pool);
     }
   g_mutex_unlock (&session->cache_lock);
-  g_object_notify_by_pspec (G_OBJECT (session), properties[PROP_NUM_THREADS]);
+  /* Outside the lock: the old pool finishes the tasks it was given, and a
+   * task may itself need the lock to hand out work. */
+  if (old != NULL)
+    _graft_pool_unref (old);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (session), properties[PROP_NUM_THREADS]);
 }
 
 /* ---- internals for the planner and the executor ---- */
