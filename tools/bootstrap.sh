@@ -47,6 +47,9 @@ configure () {
   shift
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "$@"
+  elif [ $# -gt 0 ]; then
+    # An existing build folder gets this mode's options too.
+    meson configure "$dir" "$@"
   fi
   meson compile -C "$dir"
 }
