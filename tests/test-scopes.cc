@@ -38,61 +38,6 @@ reuse_name (GraftReuse r)
   return "?";
 }
 
-/* Entering that must succeed. */
-GraftScope *
-enter (GraftGraph *g,
-       const char *name,
-       GraftReuse  reuse = GRAFT_REUSE_INHERIT)
-{
-  GError *error = nullptr;
-  GraftScope *s = graft_graph_enter_variable_scope (g, name, reuse, &error);
-
-  EXPECT_NE (s, nullptr) << name << ": " << describe_error (error);
-  g_clear_error (&error);
-  return s;
-}
-
-GraftScope *
-reenter (GraftGraph *g,
-         GraftScope *scope,
-         GraftReuse  reuse = GRAFT_REUSE_INHERIT)
-{
-  GError *error = nullptr;
-  GraftScope *s = graft_graph_reenter_variable_scope (g, scope, reuse, &error);
-
-  EXPECT_NE (s, nullptr) << describe_error (error);
-  g_clear_error (&error);
-  return s;
-}
-
-GraftScope *
-enter_default (GraftGraph *g,
-               const char *default_name)
-{
-  GError *error = nullptr;
-  GraftScope *s = graft_graph_enter_default_variable_scope (g, default_name, &error);
-
-  EXPECT_NE (s, nullptr) << default_name << ": " << describe_error (error);
-  g_clear_error (&error);
-  return s;
-}
-
-GraftScope *
-enter_full (GraftGraph        *g,
-            const char        *name,
-            GraftScope        *scope,
-            const char        *default_name,
-            GraftReuse         reuse,
-            GraftScopeOptions *options)
-{
-  GError *error = nullptr;
-  GraftScope *s = graft_graph_enter_variable_scope_full (g, name, scope, default_name, reuse, options, &error);
-
-  EXPECT_NE (s, nullptr) << describe_error (error);
-  g_clear_error (&error);
-  return s;
-}
-
 /* get_variable("name", [1]) with everything else from the scope. */
 GraftVariable *
 get_var (GraftGraph *g,

@@ -25,6 +25,50 @@ describe_error (const GError *error)
          error->message;
 }
 
+/* Entering a variable scope that must succeed: by name, by a captured
+ * object, or with a default name. */
+inline GraftScope *
+enter_full (GraftGraph        *g,
+            const char        *name,
+            GraftScope        *scope,
+            const char        *default_name,
+            GraftReuse         reuse = GRAFT_REUSE_INHERIT,
+            GraftScopeOptions *options = nullptr)
+{
+  GError *error = nullptr;
+  GraftScope *s = graft_graph_enter_variable_scope_full (g, name, scope, default_name, reuse, options, &error);
+
+  EXPECT_NE (s, nullptr) << (name ? name : default_name ? default_name : "(object)") << ": "
+                         << describe_error (error);
+  g_clear_error (&error);
+  return s;
+}
+
+inline GraftScope *
+enter (GraftGraph        *g,
+       const char        *name,
+       GraftReuse         reuse = GRAFT_REUSE_INHERIT,
+       GraftScopeOptions *options = nullptr)
+{
+  return enter_full (g, name, nullptr, nullptr, reuse, options);
+}
+
+inline GraftScope *
+reenter (GraftGraph        *g,
+         GraftScope        *scope,
+         GraftReuse         reuse = GRAFT_REUSE_INHERIT,
+         GraftScopeOptions *options = nullptr)
+{
+  return enter_full (g, nullptr, scope, nullptr, reuse, options);
+}
+
+inline GraftScope *
+enter_default (GraftGraph *g,
+               const char *default_name)
+{
+  return enter_full (g, nullptr, nullptr, default_name);
+}
+
 /* The error has this domain and code and exactly this message. */
 inline ::testing::AssertionResult
 ErrorIs (const GError *error,

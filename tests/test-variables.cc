@@ -20,34 +20,6 @@ using namespace graft_test;
 
 namespace {
 
-GraftScope *
-enter (GraftGraph *g,
-       const char *name,
-       GraftReuse  reuse = GRAFT_REUSE_INHERIT,
-       GraftScopeOptions *options = nullptr)
-{
-  GError *error = nullptr;
-  GraftScope *s = graft_graph_enter_variable_scope_full (g, name, nullptr, nullptr, reuse, options, &error);
-
-  EXPECT_NE (s, nullptr) << name << ": " << describe_error (error);
-  g_clear_error (&error);
-  return s;
-}
-
-GraftScope *
-reenter (GraftGraph        *g,
-         GraftScope        *scope,
-         GraftReuse         reuse = GRAFT_REUSE_INHERIT,
-         GraftScopeOptions *options = nullptr)
-{
-  GError *error = nullptr;
-  GraftScope *s = graft_graph_enter_variable_scope_full (g, nullptr, scope, nullptr, reuse, options, &error);
-
-  EXPECT_NE (s, nullptr) << describe_error (error);
-  g_clear_error (&error);
-  return s;
-}
-
 GraftShape *
 shape2 (gint64 a,
         gint64 b)
