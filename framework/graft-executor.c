@@ -207,20 +207,12 @@ new_owned_tensor (GraftDType  dtype,
   return t;
 }
 
-static char *
-variable_name (GraftSessionVar *var)
-{
-  return g_strdup (var->node->name);
-}
-
 static gboolean
 uninitialized (GraftSessionVar *var,
                GError         **error)
 {
-  g_autofree char *name = variable_name (var);
-
   g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_UNINITIALIZED,
-               "Attempting to use uninitialized value %s", name);
+               "Attempting to use uninitialized value %s", var->node->name);
   return FALSE;
 }
 

@@ -186,8 +186,7 @@ arena_give (Arena *a,
 /* Work of a step, for deciding whether branches are worth running in
  * parallel: elements produced, or multiply-adds for a matrix product. */
 static double
-step_cost (const GraftStep *step,
-           const GraftSlot *slots)
+step_cost (const GraftStep *step)
 {
   const GraftNode *node = step->node;
   double cost = 0;
@@ -280,7 +279,7 @@ worth_parallel (GraftPlan *plan)
       }
   for (guint i = 0; i < n; i++)
     {
-      if (step_cost (&plan->steps[i], plan->slots) < 65536.0)
+      if (step_cost (&plan->steps[i]) < 65536.0)
         continue;
       if (g_hash_table_contains (heavy_levels, GUINT_TO_POINTER (level[i] + 1)))
         return TRUE;
