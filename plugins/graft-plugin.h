@@ -46,6 +46,7 @@
 #include "graft-shape.h"
 #include "graft-error.h"
 #include "graft-tensor.h"
+#include "graft-philox.h"
 #include "graft-op-def.h"
 
 #undef __GRAFT_PLUGIN_H_INSIDE__
@@ -324,63 +325,9 @@ void          graft_kernel_parallel_for           (GraftKernel       *kernel,
                                                    GraftParallelFunc  func,
                                                    gpointer           user_data);
 
-/**
- * GraftPhilox:
- * @key: the Philox key: the seed, low word first
- * @nonce: the upper half of every counter: seed2, low word first
- * @sub_key: the key of the per-element sub-streams that re-draws use,
- *   derived from the other two
- *
- * A Philox4x32-10 generator: a seed pair, nothing more. It has no state
- * that advances, so one generator may be shared by any number of threads,
- * each filling its own range of elements. Set it up with
- * graft_kernel_init_philox() (or graft_philox_init()).
- */
-typedef struct {
-  guint32 key[2];
-  guint32 nonce[2];
-  guint32 sub_key[2];
-  /*< private >*/
-  guint32 reserved[2];
-} GraftPhilox;
-
 GRAFT_AVAILABLE_IN_ALL
 void          graft_kernel_init_philox            (GraftKernel       *kernel,
                                                    GraftPhilox       *gen);
-GRAFT_AVAILABLE_IN_ALL
-void          graft_philox_init                   (GraftPhilox       *gen,
-                                                   guint64            seed,
-                                                   guint64            seed2);
-GRAFT_AVAILABLE_IN_ALL
-void          graft_philox_block                  (const GraftPhilox *gen,
-                                                   guint64            block,
-                                                   guint32            out[4]);
-GRAFT_AVAILABLE_IN_ALL
-void          graft_philox_fill_uniform           (const GraftPhilox *gen,
-                                                   GraftDType         dtype,
-                                                   guint64            offset,
-                                                   gpointer           data,
-                                                   gsize              n_elements);
-GRAFT_AVAILABLE_IN_ALL
-void          graft_philox_fill_uniform_int       (const GraftPhilox *gen,
-                                                   GraftDType         dtype,
-                                                   guint64            offset,
-                                                   gint64             lo,
-                                                   gint64             hi,
-                                                   gpointer           data,
-                                                   gsize              n_elements);
-GRAFT_AVAILABLE_IN_ALL
-void          graft_philox_fill_normal            (const GraftPhilox *gen,
-                                                   GraftDType         dtype,
-                                                   guint64            offset,
-                                                   gpointer           data,
-                                                   gsize              n_elements);
-GRAFT_AVAILABLE_IN_ALL
-void          graft_philox_fill_truncated_normal  (const GraftPhilox *gen,
-                                                   GraftDType         dtype,
-                                                   guint64            offset,
-                                                   gpointer           data,
-                                                   gsize              n_elements);
 
 /* Shape functions */
 GRAFT_AVAILABLE_IN_ALL

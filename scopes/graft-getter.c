@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-scope-private.h"
+#include "graft-scopes-private.h"
 
 /* ---- custom getters ---- */
 

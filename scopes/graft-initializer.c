@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-private.h"
+#include "graft-scopes-private.h"
 
 struct _GraftInitializer {
   GObject parent_instance;

@@ -7,7 +7,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-scope-private.h"
+#include "graft-scopes-private.h"
 
 /**
  * GraftScope:
@@ -55,8 +55,8 @@ graft_scope_init (GraftScope *self)
 }
 
 /* TensorFlow's VariableScope(reuse=False, name=""): each thread's root. */
-GraftScope *
-_graft_scope_new_root (GraftGraph *graph)
+static GraftScope *
+scope_new_root (GraftGraph *graph)
 {
   GraftScope *scope = g_object_new (GRAFT_TYPE_SCOPE, NULL);
 
@@ -65,6 +65,42 @@ _graft_scope_new_root (GraftGraph *graph)
   scope->original_name_scope = g_strdup ("");
   scope->reuse = GRAFT_REUSE_INHERIT;
   return scope;
+}
+
+static void
+scope_frame_clear (gpointer data)
+{
+  GraftScopeFrame *f = data;
+
+  g_clear_object (&f->scope);
+  g_clear_object (&f->previous);
+  g_clear_pointer (&f->snapshot, g_hash_table_unref);
+}
+
+static void
+scope_state_free (gpointer data)
+{
+  GraftScopeState *ss = data;
+
+  g_array_unref (ss->frames);
+  g_hash_table_unref (ss->counts);
+  g_clear_object (&ss->root);
+  g_free (ss);
+}
+
+GraftScopeState *
+_graft_scope_state_new (GraftThreadState *ts)
+{
+  GraftScopeState *ss = g_new0 (GraftScopeState, 1);
+
+  ss->frames = g_array_new (FALSE, FALSE, sizeof (GraftScopeFrame));
+  g_array_set_clear_func (ss->frames, scope_frame_clear);
+  ss->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ss->root = scope_new_root (ts->graph);
+  ss->current = ss->root;
+  ts->scopes.data = ss;
+  ts->scopes.free = scope_state_free;
+  return ss;
 }
 
 /* ---- options ---- */
@@ -278,19 +314,19 @@ counts_get (GHashTable *counts,
 /* _get_unique_variable_scope: `prefix`, or `prefix_N` with the smallest N
  * whose full name has not been opened (counters are exact-name). */
 static char *
-unique_variable_scope (GraftThreadState *ts,
-                       const char       *prefix)
+unique_variable_scope (GraftScopeState *ss,
+                       const char      *prefix)
 {
-  const char *parent = ts->current_scope->name;
+  const char *parent = ss->current->name;
   g_autofree char *base = *parent ? g_strconcat (parent, "/", prefix, NULL) : g_strdup (prefix);
   guint idx = 1;
 
-  if (counts_get (ts->scope_counts, base) == 0)
+  if (counts_get (ss->counts, base) == 0)
     return g_strdup (prefix);
   for (;; idx++)
     {
       g_autofree char *candidate = g_strdup_printf ("%s_%u", base, idx);
-      if (counts_get (ts->scope_counts, candidate) == 0)
+      if (counts_get (ss->counts, candidate) == 0)
         return g_strdup_printf ("%s_%u", prefix, idx);
     }
 }
@@ -355,6 +391,7 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
                                        GError           **error)
 {
   GraftThreadState *ts;
+  GraftScopeState *ss;
   GraftScope *parent, *base, *entered;
   GraftScopeFrame frame = { 0 };
   g_autofree char *yielded = NULL;
@@ -415,7 +452,8 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
     }
 
   ts = _graft_graph_thread_state (graph);
-  parent = ts->current_scope;
+  ss = _graft_scope_state (ts);
+  parent = ss->current;
   name_depth = ts->name_frames->len;
 
   /* The name scope: relative and uniquified, or the current one re-entered
@@ -463,8 +501,8 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
       entered->name = g_strdup (scope->name);
       entered->original_name_scope = g_strdup (scope->original_name_scope);
       entered->reuse = reuse != GRAFT_REUSE_INHERIT ? reuse : scope->reuse;
-      counts_increment (ts->scope_counts, entered->name);
-      frame.snapshot = counts_copy (ts->scope_counts);
+      counts_increment (ss->counts, entered->name);
+      frame.snapshot = counts_copy (ss->counts);
     }
   else
     {
@@ -473,11 +511,11 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
 
       base = parent;
       if (name == NULL)
-        leaf = unique_default = unique_variable_scope (ts, default_name);
+        leaf = unique_default = unique_variable_scope (ss, default_name);
       entered->name = *parent->name ? g_strconcat (parent->name, "/", leaf, NULL) : g_strdup (leaf);
       entered->original_name_scope = g_strdup (yielded ? yielded : leaf);
       entered->reuse = reuse != GRAFT_REUSE_INHERIT ? reuse : parent->reuse;
-      counts_increment (ts->scope_counts, entered->name);
+      counts_increment (ss->counts, entered->name);
     }
 
   entered->initializer = base->initializer ? g_object_ref (base->initializer) : NULL;
@@ -511,8 +549,8 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
   frame.previous = g_object_ref (parent);
   frame.name_depth = name_depth;
   frame.name_serial = name_serial;
-  g_array_append_val (ts->scope_frames, frame);
-  ts->current_scope = entered;
+  g_array_append_val (ss->frames, frame);
+  ss->current = entered;
   return entered;
 }
 
@@ -607,6 +645,7 @@ graft_scope_exit (GraftScope  *scope,
 {
   g_autoptr(GraftGraph) graph = NULL;
   GraftThreadState *ts;
+  GraftScopeState *ss;
   GraftScopeFrame *frame;
   guint n;
 
@@ -621,8 +660,9 @@ graft_scope_exit (GraftScope  *scope,
       return FALSE;
     }
   ts = _graft_graph_thread_state (graph);
-  n = ts->scope_frames->len;
-  frame = n ? &g_array_index (ts->scope_frames, GraftScopeFrame, n - 1) : NULL;
+  ss = _graft_scope_state (ts);
+  n = ss->frames->len;
+  frame = n ? &g_array_index (ss->frames, GraftScopeFrame, n - 1) : NULL;
   if (frame == NULL || frame->scope != scope ||
       (frame->name_serial != 0 && ts->name_frames->len != frame->name_depth + 1) ||
       (frame->name_serial == 0 && ts->name_frames->len != frame->name_depth))
@@ -630,14 +670,14 @@ graft_scope_exit (GraftScope  *scope,
       g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_IMPROPER_NESTING,
                    "Improper nesting of variable_scope. (leaving '%s' while the current "
                    "variable scope is '%s' and the name scope is '%s')",
-                   scope->name, ts->current_scope->name, ts->name_stack->str);
+                   scope->name, ss->current->name, ts->name_stack->str);
       return FALSE;
     }
 
   if (frame->snapshot != NULL)
     {
-      g_hash_table_unref (ts->scope_counts);
-      ts->scope_counts = g_steal_pointer (&frame->snapshot);
+      g_hash_table_unref (ss->counts);
+      ss->counts = g_steal_pointer (&frame->snapshot);
     }
   else
     {
@@ -646,7 +686,7 @@ graft_scope_exit (GraftScope  *scope,
       GHashTableIter iter;
       gpointer k;
 
-      g_hash_table_iter_init (&iter, ts->scope_counts);
+      g_hash_table_iter_init (&iter, ss->counts);
       while (g_hash_table_iter_next (&iter, &k, NULL))
         if (g_str_has_prefix (k, prefix))
           g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (0));
@@ -656,9 +696,9 @@ graft_scope_exit (GraftScope  *scope,
 
   /* `previous` stays alive once the frame goes: it is the root or the scope
    * of the frame below. */
-  ts->current_scope = frame->previous;
+  ss->current = frame->previous;
   scope->frame_serial = 0;
-  g_array_set_size (ts->scope_frames, n - 1);
+  g_array_set_size (ss->frames, n - 1);
   return TRUE;
 }
 
@@ -708,7 +748,7 @@ GraftScope *
 graft_graph_get_variable_scope (GraftGraph *graph)
 {
   g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
-  return _graft_graph_thread_state (graph)->current_scope;
+  return _graft_scope_state (_graft_graph_thread_state (graph))->current;
 }
 
 /* ---- properties ---- */

@@ -8,10 +8,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-scope-private.h"
-#include "graft-op-def-private.h"
-#include "graft-tensor-private.h"
-#include "graft-kernel-private.h"
+#include "graft-scopes-private.h"
 
 struct _GraftVariable {
   GObject parent_instance;
@@ -87,8 +84,8 @@ graft_variable_init (GraftVariable *self)
 
 /* ---- the store ---- */
 
-GraftVariableStore *
-_graft_variable_store_new (void)
+static GraftVariableStore *
+store_new (void)
 {
   GraftVariableStore *store = g_new0 (GraftVariableStore, 1);
 
@@ -99,9 +96,11 @@ _graft_variable_store_new (void)
 
 /* The graph is going away: variables that outlive it (held by the caller)
  * must not reach into its freed arena. */
-void
-_graft_variable_store_detach (GraftVariableStore *store)
+static void
+store_detach (gpointer data)
 {
+  GraftVariableStore *store = data;
+
   g_mutex_lock (&store->lock);
   for (guint32 i = 0; i <= store->vars.mask; i++)
     {
@@ -115,9 +114,11 @@ _graft_variable_store_detach (GraftVariableStore *store)
   g_mutex_unlock (&store->lock);
 }
 
-void
-_graft_variable_store_free (GraftVariableStore *store)
+static void
+store_free (gpointer data)
 {
+  GraftVariableStore *store = data;
+
   /* Unref in a second pass: a variable's name is its own key. */
   for (guint32 i = 0; i <= store->vars.mask; i++)
     if (store->vars.entries[i].value != NULL)
@@ -125,6 +126,28 @@ _graft_variable_store_free (GraftVariableStore *store)
   _graft_strmap_clear (&store->vars);
   g_mutex_clear (&store->lock);
   g_free (store);
+}
+
+/* The graph layer holds the store without knowing its type; it is made on
+ * first use, and read without a lock afterwards. */
+GraftVariableStore *
+_graft_variable_store (GraftGraph *graph)
+{
+  GraftVariableStore *store = g_atomic_pointer_get (&graph->store.data);
+
+  if (G_LIKELY (store != NULL))
+    return store;
+  g_mutex_lock (&graph->threads_lock);
+  store = graph->store.data;
+  if (store == NULL)
+    {
+      store = store_new ();
+      graph->store.dispose = store_detach;
+      graph->store.free = store_free;
+      g_atomic_pointer_set (&graph->store.data, store);
+    }
+  g_mutex_unlock (&graph->threads_lock);
+  return store;
 }
 
 /* ---- get_variable ---- */
@@ -453,7 +476,7 @@ _graft_true_getter (GraftGraph           *graph,
                     GraftVariableRequest *request,
                     GError              **error)
 {
-  GraftVariableStore *store = graph->store;
+  GraftVariableStore *store = _graft_variable_store (graph);
   GraftInitializer *init = request->initializer;
   gboolean from_value = init != NULL && graft_initializer_is_value (init);
   g_autoptr(GraftInitializer) default_init = NULL;
@@ -629,7 +652,8 @@ share_fast (GraftGraph       *graph,
             GraftCustomGetter *getter)
 {
   GraftThreadState *ts = _graft_graph_thread_state (graph);
-  GraftScope *scope = ts->current_scope;
+  GraftScope *scope = _graft_scope_state (ts)->current;
+  GraftVariableStore *store;
   GraftVariable *v = NULL;
   char stack[256];
   gsize scope_len = strlen (scope->name), name_len = strlen (name);
@@ -648,12 +672,13 @@ share_fast (GraftGraph       *graph,
   else
     memcpy (full, name, name_len + 1);
 
-  g_mutex_lock (&graph->store->lock);
-  v = store_lookup (graph->store, full);
+  store = _graft_variable_store (graph);
+  g_mutex_lock (&store->lock);
+  v = store_lookup (store, full);
   if (v != NULL && ((shape != NULL && !graft_shape_is_compatible_with (shape, v->shape)) ||
                     (dtype != GRAFT_DTYPE_INVALID ? dtype : scope->dtype) != v->dtype))
     v = NULL;
-  g_mutex_unlock (&graph->store->lock);
+  g_mutex_unlock (&store->lock);
 
 out:
   if (full != stack)
@@ -705,7 +730,7 @@ graft_graph_get_variable_full (GraftGraph           *graph,
     return v;
 
   ts = _graft_graph_thread_state (graph);
-  scope = ts->current_scope;
+  scope = _graft_scope_state (ts)->current;
   r = graft_variable_request_copy (request);
 
   /* VariableScope.get_variable: fill from the scope, then call the store
@@ -871,9 +896,11 @@ graft_graph_lookup_variable (GraftGraph *graph,
   g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  g_mutex_lock (&graph->store->lock);
-  v = store_lookup (graph->store, name);
-  g_mutex_unlock (&graph->store->lock);
+  GraftVariableStore *store = _graft_variable_store (graph);
+
+  g_mutex_lock (&store->lock);
+  v = store_lookup (store, name);
+  g_mutex_unlock (&store->lock);
   return v;
 }
 

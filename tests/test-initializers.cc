@@ -25,10 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "graft-kernel-private.h"
-#include "graft-op-def-private.h"
-#include "graft-scope-private.h"
-#include "graft-tensor-private.h"
+#include "graft-scopes-private.h"
 #include "test-util.h"
 
 using graft_test::ErrorIs;

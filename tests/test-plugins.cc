@@ -26,8 +26,7 @@
 
 #include <graft.h>
 
-#include "graft-kernel-private.h"
-#include "graft-tensor-private.h"
+#include "graft-registry-private.h"
 
 namespace {
 

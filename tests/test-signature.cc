@@ -15,8 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "graft-op-def-private.h"
-#include "graft-tensor-private.h"
+#include "graft-graph-private.h"
 
 namespace {
 

@@ -2,8 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-op-def-private.h"
-#include "graft-tensor-private.h"
+#include "graft-graph-private.h"
 
 /* ---- op creation below the builder ---- */
 
@@ -102,29 +101,6 @@ bind_types (const GraftOpDef *def,
           return FALSE;
         }
     }
-  return TRUE;
-}
-
-gboolean
-_graft_shape_context_run (GraftShapeContext *ctx,
-                          GError           **error)
-{
-  const GraftOpDef *def = ctx->def;
-
-  for (guint o = 0; o < def->n_outputs; o++)
-    ctx->out_ranks[o] = GRAFT_RANK_UNKNOWN;
-
-  if (def->shape_fn != NULL)
-    return def->shape_fn (ctx, error);
-  if (def->kind == GRAFT_OP_KIND_INITIALIZER)
-    {
-      gint s = _graft_op_def_find_attr (def, "_shape");
-      const GraftShape *shape = ctx->attrs[s].shape;
-      graft_shape_context_set_output (ctx, 0, graft_shape_get_rank (shape), _graft_shape_dims (shape));
-      return TRUE;
-    }
-  if (ctx->n_inputs > 0)
-    return graft_shape_same_as_input (ctx, error);
   return TRUE;
 }
 

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "graft-tensor-private.h"
+#include "graft-core-private.h"
 
 /**
  * GraftTensor:

@@ -1,83 +1,25 @@
-/* graft-private.h: what framework/ and scopes/ share and nobody else sees.
+/* graft-graph-private.h: the graph layer, inside: nodes as arena records,
+ * names, per-thread name stacks, shape-function plumbing.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
-#include <string.h>
-
-#include "graft.h"
-#include "graft-arena.h"
-#include "graft-strmap.h"
+#include "graft-registry-private.h"
+#include "graft-graph.h"
+#include "graft-output.h"
+#include "graft-op-builder.h"
 
 G_BEGIN_DECLS
 
-/* Thread-local variables on hot paths. The initial-exec model reads them
- * straight from the thread pointer instead of calling __tls_get_addr (a
- * shared library's default); the few dozen bytes Graft uses fit in the
- * static TLS space glibc keeps for libraries loaded later with dlopen
- * (as bindings load Graft). */
-#define GRAFT_TLS _Thread_local __attribute__ ((tls_model ("initial-exec")))
-
-/* Ranks beyond this are refused; it keeps per-op scratch space on the stack. */
-#define GRAFT_MAX_RANK 32
-
-/* Canonical collection keys (TensorFlow's GraphKeys values). */
-#define GRAFT_COLLECTION_GLOBAL_VARIABLES "variables"
-#define GRAFT_COLLECTION_TRAINABLE_VARIABLES "trainable_variables"
-#define GRAFT_COLLECTION_LOCAL_VARIABLES "local_variables"
-#define GRAFT_COLLECTION_REGULARIZATION_LOSSES "regularization_losses"
-
-/* GString appends that do not call into GLib when the buffer has room:
- * naming an op appends three or four times. */
-static inline void
-_graft_gstring_append (GString    *s,
-                       const char *data,
-                       gsize       n)
-{
-  if (G_LIKELY (s->len + n < s->allocated_len))
-    {
-      memcpy (s->str + s->len, data, n);
-      s->len += n;
-      s->str[s->len] = '\0';
-    }
-  else
-    g_string_append_len (s, data, n);
-}
-
-static inline void
-_graft_gstring_clear (GString *s)
-{
-  s->len = 0;
-  s->str[0] = '\0';
-}
-
-/* ---- shapes on raw (rank, dims) pairs ---- */
-gboolean    _graft_dims_fully_defined (gint rank, const gint64 *dims);
-gint64      _graft_dims_num_elements  (gint rank, const gint64 *dims);
-gboolean    _graft_dims_compatible    (gint rank_a, const gint64 *a, gint rank_b, const gint64 *b);
-void        _graft_dims_format        (GString *s, gint rank, const gint64 *dims);
-GraftShape *_graft_shape_new_from_dims (gint rank, const gint64 *dims);
-const gint64 *_graft_shape_dims       (const GraftShape *shape);
-
-/* ---- attribute values ---- */
-
-/* One value per attribute of the op definition, in signature order. The
- * graph owns what pointers refer to (arena memory, or a reference on a
- * shape/tensor released when the graph dies). */
-typedef union {
-  gint64 i;
-  double f;
-  gboolean b;
-  GraftDType type;
-  const char *s;
-  GraftShape *shape;
-  GraftTensor *tensor;
-  struct {
-    const void *v;
-    gsize n;
-  } list;
-} GraftAttrValue;
+/* What a layer above keeps per graph (the variable store) or per graph and
+ * thread (the variable-scope stack). The graph layer cannot name those
+ * types: it owns them through this, and lets them go when it goes. */
+typedef struct {
+  gpointer data;
+  GDestroyNotify dispose;       /* breaks reference cycles; may be NULL */
+  GDestroyNotify free;
+} GraftAttachment;
 
 /* ---- nodes ---- */
 
@@ -138,22 +80,12 @@ typedef struct {
 } GraftNameFrame;
 
 typedef struct {
-  GraftScope *scope;            /* the entered scope (owned reference) */
-  GraftScope *previous;         /* current scope before entry (owned) */
-  GHashTable *snapshot;         /* counters saved on by-object entry */
-  guint name_depth;             /* name frames present before entry */
-  guint64 name_serial;          /* serial of our own name frame, or 0 */
-} GraftScopeFrame;
-
-typedef struct {
   guint64 thread_serial;
+  GraftGraph *graph;            /* borrowed: the graph owns its states */
   GString *name_stack;          /* "" at the root, no trailing '/' */
   GArray *name_frames;          /* GraftNameFrame */
-  GArray *scope_frames;         /* GraftScopeFrame */
-  GraftScope *root_scope;
-  GraftScope *current_scope;    /* borrowed: root_scope or a frame's scope */
-  GHashTable *scope_counts;     /* variable-scope full name → count */
   GString *scratch;             /* for building names without allocating */
+  GraftAttachment scopes;       /* the variable-scope stack (scopes/) */
 } GraftThreadState;
 
 /* ---- the graph ---- */
@@ -162,8 +94,6 @@ typedef struct {
   GraftOutput *output;
   GraftVariable *variable;      /* owned reference, or NULL */
 } GraftCollectionItem;
-
-typedef struct _GraftVariableStore GraftVariableStore;
 
 struct _GraftGraph {
   GObject parent_instance;
@@ -186,7 +116,7 @@ struct _GraftGraph {
   GHashTable *threads;          /* thread serial → GraftThreadState */
   guint64 serial;               /* distinguishes graphs at the same address */
 
-  GraftVariableStore *store;
+  GraftAttachment store;        /* the variable store (scopes/); set once, atomically */
 };
 
 GraftThreadState *_graft_graph_thread_state (GraftGraph *graph);
@@ -223,12 +153,24 @@ GraftOutput *_graft_graph_create_op (GraftGraph *graph, GraftThreadState *ts, co
                                      const GraftAttrValue *attrs, const guint8 *attrs_set,
                                      GraftOutput **controls, guint n_controls, GError **error);
 
-/* ---- the variable store (scopes/) ---- */
-GraftVariableStore *_graft_variable_store_new  (void);
-void                _graft_variable_store_free (GraftVariableStore *store);
-void                _graft_variable_store_detach (GraftVariableStore *store);
+/* ---- shape functions ---- */
 
-/* ---- scopes (scopes/) ---- */
-GraftScope *_graft_scope_new_root (GraftGraph *graph);
+/* What a shape function sees: at build time the inputs' partial shapes, at
+ * run time the concrete ones (and their values). */
+struct _GraftShapeContext {
+  const GraftOpDef *def;
+  const char *op_name;
+  guint n_inputs;
+  const GraftDType *in_dtypes;
+  const gint *in_ranks;
+  const gint64 *const *in_dims;
+  const GraftTensor *const *in_values;  /* may be NULL, or hold NULLs */
+  const GraftAttrValue *attrs;
+  gint *out_ranks;
+  gint64 *out_dims;                     /* n_outputs × GRAFT_MAX_RANK */
+};
+
+gboolean _graft_shape_context_run (GraftShapeContext *ctx, GError **error);
+gboolean _graft_attr_value_from_variant (GraftAttrKind kind, GVariant *v, GraftAttrValue *out, GError **error);
 
 G_END_DECLS

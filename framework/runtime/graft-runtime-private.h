@@ -1,11 +1,12 @@
-/* graft-session-private.h: plans and their execution.
+/* graft-runtime-private.h: the runtime layer, inside: sessions, plans and
+ * their execution.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
-#include "graft-kernel-private.h"
-#include "graft-tensor-private.h"
+#include "graft-scopes-private.h"
+#include "graft-session.h"
 
 G_BEGIN_DECLS
 
@@ -99,5 +100,7 @@ GMutex          *_graft_session_vars_lock   (GraftSession *session);
 guint            _graft_session_pool_size   (GraftSession *session);
 void             _graft_session_parallel_run (GraftSession *session, GFunc worker, gpointer data,
                                               guint n_helpers);
+/* Lent to the kernels a session runs (GraftKernel.runner_funcs). */
+extern const GraftKernelRunnerFuncs _graft_session_runner_funcs;
 
 G_END_DECLS

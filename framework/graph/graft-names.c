@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-private.h"
+#include "graft-graph-private.h"
 
 /* TensorFlow 1.x's regexes, as character classes:
  *   op names and root scopes   ^[A-Za-z0-9.][A-Za-z0-9_.\-/]*$

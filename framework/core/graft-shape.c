@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "graft-private.h"
+#include "graft-core-private.h"
 
 /* Shapes are immutable once made, so "copy" is a reference and the boxed
  * type costs no allocation when bindings pass one around. The dimensions

@@ -1,12 +1,47 @@
-/* graft-scope-private.h: scopes and variables, inside.
+/* graft-scopes-private.h: the scopes layer, inside: variable scopes, the
+ * variable store, getters and initializers.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
-#include "graft-private.h"
+#include "graft-graph-private.h"
+#include "graft-initializer.h"
+#include "graft-scope.h"
+#include "graft-variable.h"
 
 G_BEGIN_DECLS
+
+typedef struct {
+  GraftScope *scope;            /* the entered scope (owned reference) */
+  GraftScope *previous;         /* current scope before entry (owned) */
+  GHashTable *snapshot;         /* counters saved on by-object entry */
+  guint name_depth;             /* name frames present before entry */
+  guint64 name_serial;          /* serial of our own name frame, or 0 */
+} GraftScopeFrame;
+
+/* The variable-scope stack of one thread in one graph, attached to the
+ * graph layer's per-thread state on first use. */
+typedef struct {
+  GArray *frames;               /* GraftScopeFrame */
+  GraftScope *root;
+  GraftScope *current;          /* borrowed: root or a frame's scope */
+  GHashTable *counts;           /* variable-scope full name → count */
+} GraftScopeState;
+
+GraftScopeState *_graft_scope_state_new (GraftThreadState *ts);
+
+static inline GraftScopeState *
+_graft_scope_state (GraftThreadState *ts)
+{
+  if (G_LIKELY (ts->scopes.data != NULL))
+    return (GraftScopeState *) ts->scopes.data;
+  return _graft_scope_state_new (ts);
+}
+
+/* The graph's variable store, made on first use. */
+typedef struct _GraftVariableStore GraftVariableStore;
+GraftVariableStore *_graft_variable_store (GraftGraph *graph);
 
 struct _GraftScope {
   GObject parent_instance;

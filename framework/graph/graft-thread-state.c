@@ -4,11 +4,12 @@
  * default-name counters per graph and per thread, so every thread starts at
  * the root. Graft does the same: each graph maps a thread serial to its
  * state, and a thread-local one-entry cache makes the common case (one
- * thread building one graph) a pointer compare.
+ * thread building one graph) a pointer compare. The variable-scope half of
+ * that state belongs to scopes/, which attaches it on first use.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-private.h"
+#include "graft-graph-private.h"
 
 /* Serials, not GThread pointers or addresses, identify threads and graphs:
  * both can be reused after they die, serials never are. */
@@ -28,16 +29,6 @@ static GRAFT_TLS struct {
 } tls_cache;
 
 static void
-scope_frame_clear (gpointer data)
-{
-  GraftScopeFrame *f = data;
-
-  g_clear_object (&f->scope);
-  g_clear_object (&f->previous);
-  g_clear_pointer (&f->snapshot, g_hash_table_unref);
-}
-
-static void
 name_frame_clear (gpointer data)
 {
   GraftNameFrame *f = data;
@@ -52,27 +43,23 @@ thread_state_new (GraftGraph *graph,
   GraftThreadState *ts = g_new0 (GraftThreadState, 1);
 
   ts->thread_serial = serial;
+  ts->graph = graph;
   ts->name_stack = g_string_sized_new (64);
   ts->scratch = g_string_sized_new (256);
   ts->name_frames = g_array_new (FALSE, FALSE, sizeof (GraftNameFrame));
   g_array_set_clear_func (ts->name_frames, name_frame_clear);
-  ts->scope_frames = g_array_new (FALSE, FALSE, sizeof (GraftScopeFrame));
-  g_array_set_clear_func (ts->scope_frames, scope_frame_clear);
-  ts->scope_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  ts->root_scope = _graft_scope_new_root (graph);
-  ts->current_scope = ts->root_scope;
   return ts;
 }
 
 void
 _graft_thread_state_free (GraftThreadState *ts)
 {
-  g_array_unref (ts->scope_frames);
+  /* Scope frames restore name stacks: they go first. */
+  if (ts->scopes.data != NULL)
+    ts->scopes.free (ts->scopes.data);
   g_array_unref (ts->name_frames);
   g_string_free (ts->name_stack, TRUE);
   g_string_free (ts->scratch, TRUE);
-  g_hash_table_unref (ts->scope_counts);
-  g_clear_object (&ts->root_scope);
   g_free (ts);
 }
 

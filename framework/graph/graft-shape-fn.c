@@ -7,7 +7,32 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-op-def-private.h"
+#include "graft-graph-private.h"
+
+/* Every caller goes through here: the builder, the executor when a shape
+ * was partial at build time, and initializers evaluated eagerly. */
+gboolean
+_graft_shape_context_run (GraftShapeContext *ctx,
+                          GError           **error)
+{
+  const GraftOpDef *def = ctx->def;
+
+  for (guint o = 0; o < def->n_outputs; o++)
+    ctx->out_ranks[o] = GRAFT_RANK_UNKNOWN;
+
+  if (def->shape_fn != NULL)
+    return def->shape_fn (ctx, error);
+  if (def->kind == GRAFT_OP_KIND_INITIALIZER)
+    {
+      gint s = _graft_op_def_find_attr (def, "_shape");
+      const GraftShape *shape = ctx->attrs[s].shape;
+      graft_shape_context_set_output (ctx, 0, graft_shape_get_rank (shape), _graft_shape_dims (shape));
+      return TRUE;
+    }
+  if (ctx->n_inputs > 0)
+    return graft_shape_same_as_input (ctx, error);
+  return TRUE;
+}
 
 /**
  * GraftShapeContext:

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-session-private.h"
+#include "graft-runtime-private.h"
 #include "graft-pool.h"
 
 struct _GraftSession {
@@ -291,6 +291,26 @@ _graft_session_parallel_run (GraftSession *session,
   _graft_pool_push (pool, worker, data, n_helpers);
   _graft_pool_unref (pool);
 }
+
+static guint
+runner_n_threads (gpointer runner)
+{
+  return graft_session_get_num_threads (runner);
+}
+
+static void
+runner_parallel_run (gpointer runner,
+                     GFunc    worker,
+                     gpointer data,
+                     guint    n_helpers)
+{
+  _graft_session_parallel_run (runner, worker, data, n_helpers);
+}
+
+const GraftKernelRunnerFuncs _graft_session_runner_funcs = {
+  runner_n_threads,
+  runner_parallel_run,
+};
 
 /* ---- plans ---- */
 

@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-op-def-private.h"
+#include "graft-registry-private.h"
 
 /* Definitions belong to the registry and live as long as the process
  * (plugins are never unloaded), so a "copy" is the same pointer and there

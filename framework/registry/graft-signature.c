@@ -16,8 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "graft-op-def-private.h"
-#include "graft-kernel-private.h"
+#include "graft-registry-private.h"
 
 /* GraftParam stores indexes in a byte. */
 #define MAX_ARGS 255

@@ -31,8 +31,7 @@
  */
 #include <math.h>
 
-#include "graft-private.h"
-#include "graft-plugin.h"
+#include "graft-core-private.h"
 
 #define PHILOX_W32A 0x9E3779B9u
 #define PHILOX_W32B 0xBB67AE85u
@@ -110,35 +109,6 @@ graft_philox_init (GraftPhilox *gen,
   philox10 (gen->key, ctr, out);
   gen->sub_key[0] = out[0];
   gen->sub_key[1] = out[1];
-}
-
-/**
- * graft_kernel_init_philox:
- * @kernel: the running kernel's context
- * @gen: (out caller-allocates): the generator to set up
- *
- * Sets up the generator of a random op or initializer from its seed pair
- * (graft_kernel_get_seeds()). The pair (0, 0), or an op without seeds,
- * means "no seed" as in TensorFlow: the key and seed2 are then drawn at
- * random, so each call gives other values.
- */
-void
-graft_kernel_init_philox (GraftKernel *kernel,
-                          GraftPhilox *gen)
-{
-  gint64 seed = 0, seed2 = 0;
-
-  g_return_if_fail (kernel != NULL);
-  g_return_if_fail (gen != NULL);
-
-  if (!graft_kernel_get_seeds (kernel, &seed, &seed2) || (seed == 0 && seed2 == 0))
-    {
-      /* GLib's global generator is seeded from the system's entropy and
-       * locked, so concurrent kernels may call it. */
-      seed = (gint64) (((guint64) g_random_int () << 32) | g_random_int ());
-      seed2 = (gint64) (((guint64) g_random_int () << 32) | g_random_int ());
-    }
-  graft_philox_init (gen, (guint64) seed, (guint64) seed2);
 }
 
 /**

@@ -4,9 +4,7 @@
  */
 #include <stdarg.h>
 
-#include "graft-kernel-private.h"
-#include "graft-tensor-private.h"
-#include "graft-session-private.h"
+#include "graft-registry-private.h"
 
 /* Read once by the registry when it is first used. */
 gboolean _graft_force_ffi;
@@ -257,7 +255,7 @@ graft_kernel_parallel_for (GraftKernel       *kernel,
   g_return_if_fail (kernel != NULL);
   g_return_if_fail (func != NULL);
 
-  threads = kernel->session ? graft_session_get_num_threads (kernel->session) : 1;
+  threads = kernel->runner ? kernel->runner_funcs->n_threads (kernel->runner) : 1;
   n_chunks = MIN ((gsize) threads, n / MAX (grain, 1));
   if (n_chunks <= 1)
     {
@@ -274,7 +272,7 @@ graft_kernel_parallel_for (GraftKernel       *kernel,
   pf->ref_count = pf->n_chunks;     /* the caller and n_chunks - 1 helpers */
   g_mutex_init (&pf->lock);
   g_cond_init (&pf->cond);
-  _graft_session_parallel_run (kernel->session, parallel_for_helper, pf, pf->n_chunks - 1);
+  kernel->runner_funcs->parallel_run (kernel->runner, parallel_for_helper, pf, pf->n_chunks - 1);
   parallel_for_work (pf);
   g_mutex_lock (&pf->lock);
   while (g_atomic_int_get (&pf->done) < pf->n_chunks)
@@ -481,3 +479,32 @@ kernel_free (gpointer k)
 }
 
 G_DEFINE_BOXED_TYPE (GraftKernel, graft_kernel, kernel_copy, kernel_free)
+
+/**
+ * graft_kernel_init_philox:
+ * @kernel: the running kernel's context
+ * @gen: (out caller-allocates): the generator to set up
+ *
+ * Sets up the generator of a random op or initializer from its seed pair
+ * (graft_kernel_get_seeds()). The pair (0, 0), or an op without seeds,
+ * means "no seed" as in TensorFlow: the key and seed2 are then drawn at
+ * random, so each call gives other values.
+ */
+void
+graft_kernel_init_philox (GraftKernel *kernel,
+                          GraftPhilox *gen)
+{
+  gint64 seed = 0, seed2 = 0;
+
+  g_return_if_fail (kernel != NULL);
+  g_return_if_fail (gen != NULL);
+
+  if (!graft_kernel_get_seeds (kernel, &seed, &seed2) || (seed == 0 && seed2 == 0))
+    {
+      /* GLib's global generator is seeded from the system's entropy and
+       * locked, so concurrent kernels may call it. */
+      seed = (gint64) (((guint64) g_random_int () << 32) | g_random_int ());
+      seed2 = (gint64) (((guint64) g_random_int () << 32) | g_random_int ());
+    }
+  graft_philox_init (gen, (guint64) seed, (guint64) seed2);
+}

@@ -9,7 +9,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-session-private.h"
+#include "graft-runtime-private.h"
 
 #define NONE G_MAXUINT32
 
@@ -105,7 +105,8 @@ context_new (GraftPlan *plan)
       k->seed2 = step->seed2;
       k->has_seeds = step->has_seeds;
       k->outputs = &ctx->slot[step->out];
-      k->session = plan->session;
+      k->runner = plan->session;
+      k->runner_funcs = &_graft_session_runner_funcs;
       ctx->kernel_ptrs[i] = k;
       if (step->kind != GRAFT_STEP_KERNEL || def->closure != NULL)
         continue;

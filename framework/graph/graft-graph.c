@@ -2,8 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-private.h"
-#include "graft-tensor-private.h"
+#include "graft-graph-private.h"
 
 /**
  * GraftGraph:
@@ -52,8 +51,8 @@ graft_graph_dispose (GObject *object)
    * back at the graph: break those cycles here. */
   g_clear_pointer (&self->threads, g_hash_table_unref);
   g_clear_pointer (&self->collections, g_hash_table_unref);
-  if (self->store != NULL)
-    _graft_variable_store_detach (self->store);
+  if (self->store.data != NULL && self->store.dispose != NULL)
+    self->store.dispose (self->store.data);
 
   G_OBJECT_CLASS (graft_graph_parent_class)->dispose (object);
 }
@@ -63,7 +62,8 @@ graft_graph_finalize (GObject *object)
 {
   GraftGraph *self = GRAFT_GRAPH (object);
 
-  g_clear_pointer (&self->store, _graft_variable_store_free);
+  if (self->store.data != NULL)
+    self->store.free (self->store.data);
   g_ptr_array_unref (self->nodes);
   g_ptr_array_unref (self->owned_refs);
   g_clear_pointer (&self->op_index, g_hash_table_unref);
@@ -102,7 +102,6 @@ graft_graph_init (GraftGraph *self)
   self->collections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, collection_items_free);
   self->threads = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, thread_state_free_cb);
   self->serial = _graft_next_serial ();
-  self->store = _graft_variable_store_new ();
 }
 
 /**

@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft.h"
+#include "graft-graph-private.h"
 
 /* Whether `name` is a `type` attribute of op_type. JavaScript hands a
  * #GraftDType over as a plain integer, which only the attribute's kind

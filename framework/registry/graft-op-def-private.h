@@ -6,7 +6,7 @@
 
 #include <ffi.h>
 
-#include "graft-private.h"
+#include "graft-core-private.h"
 #include "graft-plugin.h"
 
 G_BEGIN_DECLS
@@ -93,28 +93,6 @@ gint        _graft_op_def_find_attr (const GraftOpDef *def, const char *name);
 gboolean    _graft_attr_value_parse (GraftAttrKind kind, const char *text, GraftAttrValue *out, GError **error);
 void        _graft_attr_value_clear (GraftAttrKind kind, GraftAttrValue *value);
 char       *_graft_attr_value_to_string (GraftAttrKind kind, const GraftAttrValue *value);
-
-G_END_DECLS
-
-G_BEGIN_DECLS
-
-/* What a shape function sees: at build time the inputs' partial shapes, at
- * run time the concrete ones (and their values). */
-struct _GraftShapeContext {
-  const GraftOpDef *def;
-  const char *op_name;
-  guint n_inputs;
-  const GraftDType *in_dtypes;
-  const gint *in_ranks;
-  const gint64 *const *in_dims;
-  const GraftTensor *const *in_values;  /* may be NULL, or hold NULLs */
-  const GraftAttrValue *attrs;
-  gint *out_ranks;
-  gint64 *out_dims;                     /* n_outputs × GRAFT_MAX_RANK */
-};
-
-gboolean _graft_attr_value_from_variant (GraftAttrKind kind, GVariant *v, GraftAttrValue *out, GError **error);
-gboolean _graft_shape_context_run (GraftShapeContext *ctx, GError **error);
 
 /* Registry look-ups; they load the plugins on first use. */
 const GraftOpDef *_graft_registry_lookup (GraftOpKind kind, const char *name);

@@ -1,10 +1,13 @@
-/* graft-registry-private.h: what the registry and the loader share.
+/* graft-registry-private.h: the registry layer, inside: definitions, the
+ * plugin loader, the registry of ops and initializers, kernel calls.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
 #include "graft-op-def-private.h"
+#include "graft-kernel-private.h"
+#include "graft-registry.h"
 
 G_BEGIN_DECLS
 

@@ -12,7 +12,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-session-private.h"
+#include "graft-runtime-private.h"
 
 #define NONE G_MAXUINT32
 #define ALIGN 64

@@ -8,6 +8,13 @@
 
 G_BEGIN_DECLS
 
+/* How a kernel's parallel loops reach threads. The registry layer cannot
+ * see sessions, so whoever runs the kernel (a session) lends these. */
+typedef struct {
+  guint (*n_threads)    (gpointer runner);
+  void  (*parallel_run) (gpointer runner, GFunc worker, gpointer data, guint n_helpers);
+} GraftKernelRunnerFuncs;
+
 struct _GraftKernel {
   const GraftOpDef *def;
   const char *op_name;
@@ -16,7 +23,8 @@ struct _GraftKernel {
   gboolean has_seeds;
   GError *error;                /* set by graft_kernel_set_error() */
   GraftTensor **outputs;        /* during a call: the outputs allocated */
-  GraftSession *session;        /* the session running it, or NULL */
+  gpointer runner;              /* the session running it, or NULL */
+  const GraftKernelRunnerFuncs *runner_funcs;
 };
 
 /* Kernels are called through the cif prepared at registration. libffi

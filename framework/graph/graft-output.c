@@ -2,8 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "graft-op-def-private.h"
-#include "graft-tensor-private.h"
+#include "graft-graph-private.h"
 
 /**
  * GraftOutput:
