@@ -58,10 +58,15 @@ G_BEGIN_DECLS
  *
  * The version of the plugin ABI this header describes: the layout of
  * #GraftPluginDesc and #GraftOpInfo and the kernel calling convention. The
- * loader refuses a module built against another version before it runs any
- * of its code.
+ * loader reads it from the module's `.note.graft` ELF note, with plain file
+ * reads, and refuses a module built against another version before any of
+ * its code runs (constructors included).
+ *
+ * Version 2 added the note and #GraftPluginDesc's @size. Modules of
+ * version 1 (no note, no size) still load: their descriptor is read only
+ * as far as the symbol's size in the module's symbol table allows.
  */
-#define GRAFT_PLUGIN_ABI_VERSION 1
+#define GRAFT_PLUGIN_ABI_VERSION 2
 
 typedef struct _GraftPlugin GraftPlugin;
 typedef struct _GraftKernel GraftKernel;
@@ -173,6 +178,9 @@ typedef struct {
 /**
  * GraftPluginDesc:
  * @abi_version: #GRAFT_PLUGIN_ABI_VERSION when the module was built
+ * @size: `sizeof (GraftPluginDesc)` when the module was built, so that the
+ *   loader never reads past the end of a shorter descriptor (the field
+ *   fills what was padding in ABI 1: no other field moved)
  * @name: the plugin's name
  * @version: the plugin's version
  * @description: one line
@@ -183,6 +191,7 @@ typedef struct {
  */
 typedef struct {
   guint32 abi_version;
+  guint32 size;
   const char *name;
   const char *version;
   const char *description;
@@ -202,24 +211,49 @@ typedef struct {
  * @init: a #GraftPluginInitFunc
  *
  * Exports the module's descriptor as the data symbol
- * `graft_plugin_<id>_desc`, the one symbol the loader looks up. It is data,
- * not a function, so the loader checks the ABI version without running any
- * of the module's code. The macro works in C++ too (the symbol then has C
- * linkage).
+ * `graft_plugin_<id>_desc`, the one symbol the loader looks up, and writes
+ * the ABI version and the descriptor's size a second time into an ELF note
+ * (section `.note.graft`, owner `Graft`), which the loader and the plugin
+ * scanner read from the file before they open it: a module built for
+ * another ABI is refused without any of its code running, constructors
+ * included. The macro works in C++ too (the symbol then has C linkage).
  */
 #ifdef __cplusplus
 #define _GRAFT_PLUGIN_EXTERN extern "C"
 #else
 #define _GRAFT_PLUGIN_EXTERN extern
 #endif
+
+/* The note's layout, as <elf.h> has it: name and descriptor sizes, type,
+ * the owner name padded to 4 bytes, then the descriptor (two 32-bit words:
+ * ABI version, sizeof (GraftPluginDesc)). */
+#define GRAFT_PLUGIN_NOTE_NAME "Graft"
+#define GRAFT_PLUGIN_NOTE_TYPE 1
+
+#if defined(__ELF__) && !defined(__GI_SCANNER__)
+#define _GRAFT_PLUGIN_NOTE(id, abi, size_)                                    \
+  __attribute__ ((section (".note.graft"), used, aligned (4)))                \
+  static const struct {                                                       \
+    guint32 namesz, descsz, type;                                             \
+    char name[8];                                                             \
+    guint32 abi_version, desc_size;                                           \
+  } graft_plugin_##id##_note = {                                              \
+    sizeof (GRAFT_PLUGIN_NOTE_NAME), 8, GRAFT_PLUGIN_NOTE_TYPE,               \
+    GRAFT_PLUGIN_NOTE_NAME, (abi), (size_)                                    \
+  };
+#else
+#define _GRAFT_PLUGIN_NOTE(id, abi, size_)
+#endif
+
 /* The definition takes its visibility and linkage from the declaration
  * (C++ compilers ignore, with a warning, an attribute repeated there). */
 #define GRAFT_PLUGIN_DEFINE(id, version, description, license, init)          \
+  _GRAFT_PLUGIN_NOTE (id, GRAFT_PLUGIN_ABI_VERSION, sizeof (GraftPluginDesc)) \
   _GRAFT_PLUGIN_EXTERN G_MODULE_EXPORT const GraftPluginDesc                  \
     graft_plugin_##id##_desc;                                                 \
   const GraftPluginDesc graft_plugin_##id##_desc = {                          \
-    GRAFT_PLUGIN_ABI_VERSION, #id, (version), (description), (license),       \
-    (init), { NULL }                                                          \
+    GRAFT_PLUGIN_ABI_VERSION, sizeof (GraftPluginDesc), #id, (version),       \
+    (description), (license), (init), { NULL }                                \
   };
 
 /**

@@ -41,14 +41,17 @@ static const Pin pins[] = {
   PIN_OFFSET (GraftOpInfo, flags, 52, 28),
   PIN_OFFSET (GraftOpInfo, reserved, 56, 32),
 
-  PIN_SIZE (GraftPluginDesc, 112, 56),
+  PIN_SIZE (GraftPluginDesc, 112, 60),
   PIN_OFFSET (GraftPluginDesc, abi_version, 0, 0),
-  PIN_OFFSET (GraftPluginDesc, name, 8, 4),
-  PIN_OFFSET (GraftPluginDesc, version, 16, 8),
-  PIN_OFFSET (GraftPluginDesc, description, 24, 12),
-  PIN_OFFSET (GraftPluginDesc, license, 32, 16),
-  PIN_OFFSET (GraftPluginDesc, init, 40, 20),
-  PIN_OFFSET (GraftPluginDesc, reserved, 48, 24),
+  /* ABI 2: size took the padding after abi_version on LP64, so no other
+   * field moved there; on ILP32 everything after it moved by 4 bytes. */
+  PIN_OFFSET (GraftPluginDesc, size, 4, 4),
+  PIN_OFFSET (GraftPluginDesc, name, 8, 8),
+  PIN_OFFSET (GraftPluginDesc, version, 16, 12),
+  PIN_OFFSET (GraftPluginDesc, description, 24, 16),
+  PIN_OFFSET (GraftPluginDesc, license, 32, 20),
+  PIN_OFFSET (GraftPluginDesc, init, 40, 24),
+  PIN_OFFSET (GraftPluginDesc, reserved, 48, 28),
 
   /* What kernels receive: libffi passes gboolean and GraftDType as C int. */
   PIN_SIZE (gboolean, 4, 4),
@@ -74,7 +77,7 @@ test_struct_layout (void)
 static void
 test_abi_version (void)
 {
-  g_assert_cmpint (GRAFT_PLUGIN_ABI_VERSION, ==, 1);
+  g_assert_cmpint (GRAFT_PLUGIN_ABI_VERSION, ==, 2);
 }
 
 /* Values plugins compile into their tables and that the loader acts on. */

@@ -178,7 +178,7 @@ TEST (Inspect, FailedPluginsAreShownWithTheirReason)
 
   EXPECT_EQ (run.status, 0) << run.err;
   for (const char *needle : { "graft-fixture-abi.so", "FAILED", "failed: Plugin file '",
-                              "was built for plugin ABI version 2", "graft-fixture-notelf.so",
+                              "was built for plugin ABI version 3", "graft-fixture-notelf.so",
                               "is not a loadable module", "does not export the descriptor", "PARTIAL",
                               "refused: Op 'Mul' of plugin 'fixture_duplicate'", "fixture_good", "fixture.Double",
                               "Mul", "x * y, broadcasting" })

@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include <graft.h>
@@ -178,7 +180,21 @@ protected:
     /* The built-in modules first, so that the duplicate fixture finds
      * math's Mul already registered. */
     graft_registry_ensure_loaded (registry);
+    /* The ABI-99 fixture's constructor writes the id of any process it
+     * runs in here; it must run in none. */
+    g_setenv ("GRAFT_TEST_CONSTRUCTOR_PID_FILE", constructor_pid_file ().c_str (), TRUE);
+    g_unlink (constructor_pid_file ().c_str ());
     graft_registry_add_plugin_dir (registry, fixtures_dir ());
+  }
+
+public:
+  static std::string
+  constructor_pid_file ()
+  {
+    g_autofree char *name = g_strdup_printf ("graft-test-plugins-ctor-%ld", (long) getpid ());
+    g_autofree char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+
+    return path;
   }
 
   GraftRegistry *registry = graft_registry_get_default ();
@@ -211,9 +227,23 @@ const Expected expected_fixtures[] = {
   { "graft-fixture-arity.so", GRAFT_PLUGIN_STATUS_PARTIAL, GRAFT_PLUGIN_ERROR_ARITY_MISMATCH, "fixture_arity", 1 },
 };
 
+/* The probes of the Reliability issue (#9): modules that used to take
+ * the process down, hang it, or run code they should not have. */
+const Expected expected_probes[] = {
+  { "graft-fixture-truncated.so", GRAFT_PLUGIN_STATUS_FAILED, GRAFT_PLUGIN_ERROR_NOT_A_MODULE, nullptr, 0 },
+  { "graft-fixture-abi99.so", GRAFT_PLUGIN_STATUS_FAILED, GRAFT_PLUGIN_ERROR_ABI_MISMATCH, nullptr, 0 },
+  { "graft-fixture-tiny.so", GRAFT_PLUGIN_STATUS_FAILED, GRAFT_PLUGIN_ERROR_ABI_MISMATCH, nullptr, 0 },
+  { "graft-fixture-unresolved.so", GRAFT_PLUGIN_STATUS_FAILED, GRAFT_PLUGIN_ERROR_NOT_A_MODULE, nullptr, 0 },
+  { "graft-fixture-reentrant.so", GRAFT_PLUGIN_STATUS_LOADED, -1, "fixture_reentrant", 1 },
+  { "graft-fixture-zeros.so", GRAFT_PLUGIN_STATUS_PARTIAL, GRAFT_PLUGIN_ERROR_DUPLICATE_NAME, "fixture_zeros", 1 },
+};
+
 TEST_F (Plugins, EveryFixtureIsRecordedWithItsOwnOutcome)
 {
-  for (const Expected &e : expected_fixtures)
+  std::vector<Expected> all (std::begin (expected_fixtures), std::end (expected_fixtures));
+
+  all.insert (all.end (), std::begin (expected_probes), std::end (expected_probes));
+  for (const Expected &e : all)
     {
       SCOPED_TRACE (e.file);
       GraftPlugin *plugin = find_plugin (e.file);
@@ -352,6 +382,96 @@ TEST_F (Plugins, AbiMismatchIsRefusedBeforeAnyCodeRuns)
   EXPECT_EQ (graft_registry_lookup_op (registry, "fixture.AbiInitRan"), nullptr);
   /* Fields past abi_version are not trusted, so not shown. */
   EXPECT_EQ (graft_plugin_get_name (plugin), nullptr);
+}
+
+/* Truncated: the first 1000 bytes of a real module. Opened as it is,
+ * dlopen() dies of SIGBUS; the file is checked first. */
+TEST_F (Plugins, TruncatedModuleIsRefusedUnopened)
+{
+  GraftPlugin *plugin = find_plugin ("graft-fixture-truncated.so");
+
+  ASSERT_NE (plugin, nullptr);
+  ASSERT_TRUE (HasCode (graft_plugin_get_error (plugin), GRAFT_PLUGIN_ERROR_NOT_A_MODULE));
+  EXPECT_TRUE (Contains (graft_plugin_get_error (plugin)->message, "is truncated"));
+  EXPECT_TRUE (Contains (graft_plugin_get_error (plugin)->message, "the file has 1000"));
+}
+
+/* ABI 99, said in the ELF note: refused from the file alone, so its
+ * constructor ran nowhere (not here, not in the scanner). */
+TEST_F (Plugins, AbiFromTheNoteIsCheckedBeforeTheModuleIsOpened)
+{
+  GraftPlugin *plugin = find_plugin ("graft-fixture-abi99.so");
+  std::string path = fixture_path ("graft-fixture-abi99.so");
+  g_autofree char *message = g_strdup_printf (
+    "Plugin file '%s' was built for plugin ABI version 99, but this Graft (%s) loads version %d", path.c_str (),
+    GRAFT_VERSION_S, GRAFT_PLUGIN_ABI_VERSION);
+  g_autofree char *pids = NULL;
+
+  ASSERT_NE (plugin, nullptr);
+  ASSERT_TRUE (HasCode (graft_plugin_get_error (plugin), GRAFT_PLUGIN_ERROR_ABI_MISMATCH));
+  EXPECT_STREQ (graft_plugin_get_error (plugin)->message, message);
+  EXPECT_FALSE (g_file_get_contents (constructor_pid_file ().c_str (), &pids, NULL, NULL))
+    << "the ABI-99 module's constructor ran in process(es) " << pids << " (this one is " << getpid () << ")";
+}
+
+/* A descriptor of 4 bytes (an ABI-1 module, no note): its size comes from
+ * the symbol table and nothing past it is read. */
+TEST_F (Plugins, ShortDescriptorIsNotReadPastItsEnd)
+{
+  GraftPlugin *plugin = find_plugin ("graft-fixture-tiny.so");
+
+  ASSERT_NE (plugin, nullptr);
+  ASSERT_TRUE (HasCode (graft_plugin_get_error (plugin), GRAFT_PLUGIN_ERROR_ABI_MISMATCH));
+  EXPECT_TRUE (Contains (graft_plugin_get_error (plugin)->message, "has a descriptor of 4 bytes"));
+  EXPECT_EQ (graft_plugin_get_name (plugin), nullptr);
+}
+
+/* Bound now: a kernel calling an undefined function is a load error, not
+ * an exit at its first run. */
+TEST_F (Plugins, UnresolvedSymbolIsALoadError)
+{
+  GraftPlugin *plugin = find_plugin ("graft-fixture-unresolved.so");
+
+  ASSERT_NE (plugin, nullptr);
+  ASSERT_TRUE (HasCode (graft_plugin_get_error (plugin), GRAFT_PLUGIN_ERROR_NOT_A_MODULE));
+  EXPECT_TRUE (Contains (graft_plugin_get_error (plugin)->message, "graft_fixture_no_such_function"));
+  EXPECT_EQ (graft_registry_lookup_op (registry, "fixture.Unresolved"), nullptr);
+}
+
+/* Its init looked Mul up and loaded the good fixture while being loaded
+ * itself: no deadlock, and its own op registered. */
+TEST_F (Plugins, InitMayGoBackIntoTheRegistry)
+{
+  const GraftOpDef *def = graft_registry_lookup_op (registry, "fixture.Reentrant");
+  g_autoptr(GError) error = NULL;
+
+  ASSERT_NE (def, nullptr);
+  EXPECT_STREQ (graft_op_def_get_plugin_name (def), "fixture_reentrant");
+  /* And loading from the outside still answers with the record. */
+  EXPECT_NE (graft_registry_load_plugin (registry, fixture_path ("graft-fixture-reentrant.so").c_str (), &error),
+             nullptr);
+  EXPECT_EQ (error, nullptr);
+}
+
+/* Names without a '.' are Graft's own: a third-party `zeros` is refused,
+ * both plugins named, and Graft's initializers plugin is untouched. */
+TEST_F (Plugins, UnnamespacedNamesBelongToGraftsOwnModules)
+{
+  GraftPlugin *plugin = find_plugin ("graft-fixture-zeros.so");
+  GraftPlugin *own = graft_registry_get_plugin (registry, "initializers");
+  const GraftOpDef *zeros = graft_registry_lookup_initializer (registry, "zeros");
+  const GraftOpDef *namespaced = graft_registry_lookup_initializer (registry, "fixture.zeros");
+
+  ASSERT_NE (plugin, nullptr);
+  ASSERT_NE (own, nullptr);
+  ASSERT_TRUE (HasCode (graft_plugin_get_error (plugin), GRAFT_PLUGIN_ERROR_DUPLICATE_NAME));
+  EXPECT_TRUE (Contains (graft_plugin_get_error (plugin)->message, "fixture_zeros"));
+  EXPECT_TRUE (Contains (graft_plugin_get_error (plugin)->message, "'initializers'"));
+  EXPECT_EQ (graft_plugin_get_status (own), GRAFT_PLUGIN_STATUS_LOADED);
+  ASSERT_NE (zeros, nullptr);
+  EXPECT_STREQ (graft_op_def_get_plugin_name (zeros), "initializers");
+  ASSERT_NE (namespaced, nullptr);
+  EXPECT_STREQ (graft_op_def_get_plugin_name (namespaced), "fixture_zeros");
 }
 
 TEST_F (Plugins, InitFailureKeepsThePluginsReasonAndUnregistersItsRows)

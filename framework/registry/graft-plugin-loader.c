@@ -2,6 +2,11 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/* dladdr1() */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <elf.h>
+#include <stddef.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -55,6 +60,11 @@ _graft_plugin_new (GraftRegistry *registry,
 
   plugin->registry = registry;
   plugin->filename = g_strdup (filename);
+  if (filename != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (filename);
+      plugin->own = _graft_registry_is_own_dir (dir);
+    }
   plugin->status = GRAFT_PLUGIN_STATUS_LOADED;
   return plugin;
 }
@@ -111,6 +121,45 @@ is_recorded_refusal (GraftPlugin  *plugin,
   return FALSE;
 }
 
+/* The fields of the descriptor the loader reads: everything up to and
+ * including `init`. */
+#define DESC_NEEDED (offsetof (GraftPluginDesc, init) + sizeof (GraftPluginInitFunc))
+
+/* Whether a module of plugin ABI `abi` with a descriptor of `desc_size`
+ * bytes (as `where` says) may be used; records why not. ABI 1 is still
+ * accepted: its layout is ABI 2's without the size. */
+static gboolean
+check_abi (GraftPlugin *plugin,
+           guint32      abi,
+           gsize        desc_size,
+           const char  *where)
+{
+  const char *file = plugin->filename;
+
+  if (abi != GRAFT_PLUGIN_ABI_VERSION && abi != 1)
+    {
+      if (abi == G_MAXUINT32)
+        fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_ABI_MISMATCH,
+                                   "Plugin file '%s' has an ELF note and a descriptor that disagree "
+                                   "on its plugin ABI version", file));
+      else
+        fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_ABI_MISMATCH,
+                                   "Plugin file '%s' was built for plugin ABI version %u, "
+                                   "but this Graft (%s) loads version %d", file, abi,
+                                   GRAFT_VERSION_S, GRAFT_PLUGIN_ABI_VERSION));
+      return FALSE;
+    }
+  if (desc_size < DESC_NEEDED)
+    {
+      fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_ABI_MISMATCH,
+                                 "Plugin file '%s' has a descriptor of %" G_GSIZE_FORMAT
+                                 " bytes (%s); plugin ABI version %u needs at least %"
+                                 G_GSIZE_FORMAT, file, desc_size, where, abi, (gsize) DESC_NEEDED));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 _graft_plugin_load_file (GraftPlugin *plugin)
 {
@@ -118,7 +167,11 @@ _graft_plugin_load_file (GraftPlugin *plugin)
   g_autofree char *symbol = NULL;
   const GraftPluginDesc *desc = NULL;
   GError *error = NULL;
+  GraftPluginElf elf;
   GModule *module;
+  Dl_info info;
+  const Elf64_Sym *sym = NULL;
+  gsize sym_size = 0, desc_size = 0;
 
   if (!g_file_test (file, G_FILE_TEST_IS_REGULAR) || g_access (file, R_OK) != 0)
     {
@@ -127,9 +180,22 @@ _graft_plugin_load_file (GraftPlugin *plugin)
       return;
     }
 
-  /* Local binding: a plugin's symbols must not satisfy another's. Lazy
-   * binding: nothing of the module runs before the ABI check. */
-  module = g_module_open (file, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+  /* Before the module is opened: a truncated file would crash the
+   * dynamic linker, and a module of another ABI must not run any code,
+   * constructors included. */
+  if (!_graft_plugin_read_elf (file, &elf, &error))
+    {
+      fail (plugin, error);
+      return;
+    }
+  if (elf.has_note && !check_abi (plugin, elf.abi_version, elf.desc_size, "from its ELF note"))
+    return;
+
+  /* Local binding: a plugin's symbols must not satisfy another's. Bound
+   * now, not lazily: a kernel that calls a symbol nothing defines is a
+   * load error here rather than a "symbol lookup error" that ends the
+   * process at the kernel's first run. */
+  module = g_module_open (file, G_MODULE_BIND_LOCAL);
   if (module == NULL)
     {
       fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_NOT_A_MODULE,
@@ -147,13 +213,29 @@ _graft_plugin_load_file (GraftPlugin *plugin)
       return;
     }
 
-  /* Only the first field is read before the version is known to match. */
-  if (desc->abi_version != GRAFT_PLUGIN_ABI_VERSION)
+  /* How many bytes the symbol really has, from the module's symbol table:
+   * a descriptor shorter than its ABI's is never read past its end. */
+  if (dladdr1 (desc, &info, (void **) &sym, RTLD_DL_SYMENT) != 0 && sym != NULL && sym->st_size > 0)
+    sym_size = sym->st_size;
+  if (sym_size < sizeof (guint32))
     {
       fail (plugin, g_error_new (GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_ABI_MISMATCH,
-                                 "Plugin file '%s' was built for plugin ABI version %u, "
-                                 "but this Graft (%s) loads version %d", file, desc->abi_version,
-                                 GRAFT_VERSION_S, GRAFT_PLUGIN_ABI_VERSION));
+                                 "Plugin file '%s' has a descriptor '%s' of %" G_GSIZE_FORMAT
+                                 " bytes, too small to hold an ABI version", file, symbol, sym_size));
+      g_module_close (module);
+      return;
+    }
+  /* Only the first field is read before the version is known to match;
+   * then the size, which ABI 1 did not have: its descriptors are as large
+   * as their symbol. */
+  if (desc->abi_version == 1)
+    desc_size = sym_size;
+  else if (desc->abi_version == GRAFT_PLUGIN_ABI_VERSION && sym_size >= offsetof (GraftPluginDesc, name))
+    desc_size = MIN (desc->size, sym_size);
+  if (!check_abi (plugin, desc->abi_version, desc_size, "from its symbol table") ||
+      (elf.has_note && desc->abi_version != elf.abi_version &&
+       !check_abi (plugin, G_MAXUINT32, desc_size, "from its symbol table")))
+    {
       g_module_close (module);
       return;
     }

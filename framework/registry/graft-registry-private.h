@@ -22,7 +22,11 @@ struct _GraftRegistry {
   GPtrArray *plugins;           /* GraftPlugin, in load order */
   GPtrArray *extra_dirs;        /* from graft_registry_add_plugin_dir */
   GHashTable *scanned_files;    /* canonical file names already tried */
-  GMutex load_lock;             /* serialises loading */
+  /* Serialises loading. Recursive, because a plugin's init may load
+   * another plugin or look a definition up on the thread that is loading
+   * it: that must never deadlock. */
+  GRecMutex load_lock;
+  gboolean scanning;            /* under load_lock: the path scan is running */
   gint loaded;                  /* atomic: the search path was scanned */
 };
 
@@ -35,12 +39,24 @@ struct _GraftPlugin {
   char *description;
   char *license;
   GraftPluginStatus status;
+  gboolean own;                 /* loaded from Graft's own plugin directory */
   GPtrArray *errors;            /* GError */
   GPtrArray *defs;              /* GraftOpDef, borrowed from the registry */
   GPtrArray *retired;           /* GraftOpDef unregistered after init failed */
   GModule *module;
 };
 
+/* What a module file says about itself before it is opened
+ * (graft-plugin-elf.c). */
+typedef struct {
+  gboolean has_note;            /* it has a Graft note (ABI 2 and later) */
+  guint32 abi_version;          /* from the note */
+  guint32 desc_size;            /* from the note */
+} GraftPluginElf;
+
+gboolean     _graft_plugin_read_elf     (const char *file, GraftPluginElf *facts, GError **error);
+
+gboolean     _graft_registry_is_own_dir (const char *dir);
 GraftPlugin *_graft_plugin_new          (GraftRegistry *registry, const char *filename);
 void         _graft_plugin_add_error    (GraftPlugin *plugin, const GError *error);
 gboolean     _graft_registry_add_def    (GraftRegistry *registry, GraftPlugin *plugin,

@@ -34,7 +34,7 @@ graft_registry_finalize (GObject *object)
   g_ptr_array_unref (self->extra_dirs);
   g_hash_table_unref (self->scanned_files);
   g_rw_lock_clear (&self->lock);
-  g_mutex_clear (&self->load_lock);
+  g_rec_mutex_clear (&self->load_lock);
   G_OBJECT_CLASS (graft_registry_parent_class)->finalize (object);
 }
 
@@ -51,7 +51,7 @@ graft_registry_init (GraftRegistry *self)
 
   _graft_force_ffi = g_strcmp0 (g_getenv ("GRAFT_FFI"), "always") == 0;
   g_rw_lock_init (&self->lock);
-  g_mutex_init (&self->load_lock);
+  g_rec_mutex_init (&self->load_lock);
   self->ops = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) _graft_op_def_free);
   self->initializers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) _graft_op_def_free);
   self->plugins = g_ptr_array_new_with_free_func (g_object_unref);
@@ -93,6 +93,40 @@ running_from_build_tree (void)
 #else
   return FALSE;
 #endif
+}
+
+/* Graft's own plugin directories: the installed one and the ops/ and
+ * plugins/ folders of the build tree this library was built in (whether
+ * or not it runs from there: the white-box suites link its objects into
+ * their own executables; on a machine without that tree they match
+ * nothing). Modules
+ * there are Graft's own ops and initializers; they alone may take names
+ * without a namespace. What decides is where the module file lies (after
+ * symbolic links are resolved), not what its descriptor claims: a
+ * descriptor is written by whoever built the module. */
+gboolean
+_graft_registry_is_own_dir (const char *dir)
+{
+  g_autofree char *real = realpath (dir, NULL);
+  gboolean own = FALSE;
+
+  if (real == NULL)
+    return FALSE;
+  {
+    g_autofree char *installed = realpath (GRAFT_PLUGINDIR, NULL);
+    own = installed != NULL && strcmp (installed, real) == 0;
+  }
+  if (!own)
+    {
+      g_auto(GStrv) parts = g_strsplit (GRAFT_BUILD_PLUGIN_PATH, G_SEARCHPATH_SEPARATOR_S, -1);
+
+      for (guint i = 0; parts[i] != NULL && !own; i++)
+        {
+          g_autofree char *build = realpath (parts[i], NULL);
+          own = build != NULL && strcmp (build, real) == 0;
+        }
+    }
+  return own;
 }
 
 /**
@@ -196,15 +230,28 @@ graft_registry_ensure_loaded (GraftRegistry *registry)
 
   if (G_LIKELY (g_atomic_int_get (&registry->loaded)))
     return;
-  g_mutex_lock (&registry->load_lock);
-  if (!g_atomic_int_get (&registry->loaded))
+  g_rec_mutex_lock (&registry->load_lock);
+  /* `scanning` set while this thread holds the lock means a plugin's init
+   * (or a scan it caused) asked again: it sees what has registered so far
+   * rather than waiting on itself. Other threads wait on the lock. */
+  if (!g_atomic_int_get (&registry->loaded) && !registry->scanning)
     {
+      registry->scanning = TRUE;
       dirs = graft_registry_get_plugin_path (registry);
+      /* Graft's own directories first, wherever they are on the path:
+       * the names without a namespace are theirs, and a third-party
+       * module that claims one then meets their definition and is
+       * refused by name. Among the others, the path's order holds. */
       for (guint i = 0; dirs[i] != NULL; i++)
-        scan_dir (registry, dirs[i]);
+        if (_graft_registry_is_own_dir (dirs[i]))
+          scan_dir (registry, dirs[i]);
+      for (guint i = 0; dirs[i] != NULL; i++)
+        if (!_graft_registry_is_own_dir (dirs[i]))
+          scan_dir (registry, dirs[i]);
+      registry->scanning = FALSE;
       g_atomic_int_set (&registry->loaded, TRUE);
     }
-  g_mutex_unlock (&registry->load_lock);
+  g_rec_mutex_unlock (&registry->load_lock);
 }
 
 /**
@@ -223,13 +270,13 @@ graft_registry_add_plugin_dir (GraftRegistry *registry,
   g_return_if_fail (GRAFT_IS_REGISTRY (registry));
   g_return_if_fail (dir != NULL);
 
-  g_mutex_lock (&registry->load_lock);
+  g_rec_mutex_lock (&registry->load_lock);
   g_rw_lock_writer_lock (&registry->lock);
   g_ptr_array_add (registry->extra_dirs, g_strdup (dir));
   g_rw_lock_writer_unlock (&registry->lock);
   if (g_atomic_int_get (&registry->loaded))
     scan_dir (registry, dir);
-  g_mutex_unlock (&registry->load_lock);
+  g_rec_mutex_unlock (&registry->load_lock);
 }
 
 /**
@@ -258,7 +305,7 @@ graft_registry_load_plugin (GraftRegistry *registry,
 
   graft_registry_ensure_loaded (registry);
 
-  g_mutex_lock (&registry->load_lock);
+  g_rec_mutex_lock (&registry->load_lock);
   canon = realpath (filename, NULL);
   if (canon == NULL)
     canon = g_strdup (filename);
@@ -283,7 +330,7 @@ graft_registry_load_plugin (GraftRegistry *registry,
       g_rw_lock_writer_unlock (&registry->lock);
       _graft_plugin_load_file (plugin);
     }
-  g_mutex_unlock (&registry->load_lock);
+  g_rec_mutex_unlock (&registry->load_lock);
 
   if (plugin != NULL && plugin->status == GRAFT_PLUGIN_STATUS_FAILED)
     {
@@ -541,6 +588,18 @@ _graft_registry_add_def (GraftRegistry     *registry,
   table = kind == GRAFT_OP_KIND_OP ? registry->ops : registry->initializers;
   g_rw_lock_writer_lock (&registry->lock);
   existing = g_hash_table_lookup (table, def->name);
+  /* A name without a namespace that Graft's own modules do not define is
+   * still theirs to take: a third-party module may not. */
+  if (existing == NULL && plugin->filename != NULL && !plugin->own && strchr (def->name, '.') == NULL)
+    {
+      g_rw_lock_writer_unlock (&registry->lock);
+      g_set_error (error, GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_INVALID_DEFINITION,
+                   "%s '%s' has no namespace: names without a '.' belong to Graft's own modules; "
+                   "call it '%s.%s'", kind == GRAFT_OP_KIND_OP ? "Op" : "Initializer", def->name,
+                   plugin->name ? plugin->name : "plugin", def->name);
+      _graft_op_def_free (def);
+      return FALSE;
+    }
   if (existing == NULL)
     {
       g_hash_table_insert (table, def->name, def);
