@@ -13,8 +13,10 @@
 #include <vector>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 namespace {
 
@@ -166,6 +168,35 @@ TEST (Inspect, Json)
   EXPECT_EQ (run.out.rfind ("{\n  \"ops\": [\n", 0), 0u) << run.out.substr (0, 200);
   EXPECT_TRUE (Mentions (run.out, "\"name\": \"Mul\""));
   EXPECT_TRUE (Mentions (run.out, "\"initializers\": ["));
+}
+
+/* The done-criterion of the Reliability issue (#9): a truncated module,
+ * one built for ABI 99 with a printing constructor and one with an
+ * unresolved symbol are listed FAILED with their reasons, and the
+ * constructor ran in no process (it would write its process id). */
+TEST (Inspect, ModulesThatUsedToKillTheProcessAreListedFailed)
+{
+  const char *fixtures = g_getenv ("GRAFT_TEST_FIXTURES_DIR");
+  ASSERT_NE (fixtures, nullptr);
+  g_autofree char *name = g_strdup_printf ("graft-test-inspect-ctor-%ld", (long) getpid ());
+  g_autofree char *pid_file = g_build_filename (g_get_tmp_dir (), name, NULL);
+  g_autofree char *pids = nullptr;
+
+  g_unlink (pid_file);
+  g_setenv ("GRAFT_TEST_CONSTRUCTOR_PID_FILE", pid_file, TRUE);
+  Outcome run = inspect ({}, builtin_path () + ":" + fixtures);
+  g_unsetenv ("GRAFT_TEST_CONSTRUCTOR_PID_FILE");
+
+  EXPECT_EQ (run.status, 0) << run.err;
+  for (const char *needle :
+       { "graft-fixture-truncated.so -        FAILED", "graft-fixture-truncated.so' is not a loadable module: it is truncated",
+         "graft-fixture-abi99.so -        FAILED", "was built for plugin ABI version 99",
+         "graft-fixture-unresolved.so -        FAILED", "undefined symbol: graft_fixture_no_such_function" })
+    EXPECT_TRUE (Mentions (run.out, needle));
+  EXPECT_FALSE (Mentions (run.out + run.err, "constructor running"));
+  EXPECT_FALSE (g_file_get_contents (pid_file, &pids, nullptr, nullptr))
+    << "the ABI-99 module's constructor ran in process(es) " << pids;
+  g_unlink (pid_file);
 }
 
 /* Broken plugins on the path are listed with their reasons; the rest

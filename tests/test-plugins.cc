@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -472,6 +473,85 @@ TEST_F (Plugins, UnnamespacedNamesBelongToGraftsOwnModules)
   EXPECT_STREQ (graft_op_def_get_plugin_name (zeros), "initializers");
   ASSERT_NE (namespaced, nullptr);
   EXPECT_STREQ (graft_op_def_get_plugin_name (namespaced), "fixture_zeros");
+}
+
+/* ---- the plugin scanner (not with GRAFT_REGISTRY_FORK=no) ---- */
+
+bool
+scanner_off ()
+{
+  return g_strcmp0 (g_getenv ("GRAFT_REGISTRY_FORK"), "no") == 0;
+}
+
+std::string
+hostile_path (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("GRAFT_TEST_HOSTILE_FIXTURES_DIR"), name, NULL);
+  return path;
+}
+
+/* A module that dies of SIGBUS while it loads takes only the scanner down:
+ * it is FAILED with the signal, and never opened here. */
+TEST_F (Plugins, ModuleThatCrashesIsFailedNotFatal)
+{
+  if (scanner_off ())
+    GTEST_SKIP () << "GRAFT_REGISTRY_FORK=no: the module would crash this process";
+  std::string path = hostile_path ("graft-fixture-crash.so");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message =
+    g_strdup_printf ("Plugin file '%s' crashed with signal %d (Bus error) while being scanned", path.c_str (), SIGBUS);
+
+  EXPECT_EQ (graft_registry_load_plugin (registry, path.c_str (), &error), nullptr);
+  ASSERT_TRUE (HasCode (error, GRAFT_PLUGIN_ERROR_NOT_A_MODULE));
+  EXPECT_STREQ (error->message, message);
+  ASSERT_NE (find_plugin ("graft-fixture-crash.so"), nullptr);
+  EXPECT_EQ (graft_plugin_get_status (find_plugin ("graft-fixture-crash.so")), GRAFT_PLUGIN_STATUS_FAILED);
+}
+
+/* A module whose init never returns: the scanner is killed after
+ * GRAFT_REGISTRY_SCAN_TIMEOUT seconds and the module is FAILED. */
+TEST_F (Plugins, ModuleThatHangsTimesOut)
+{
+  if (scanner_off ())
+    GTEST_SKIP () << "GRAFT_REGISTRY_FORK=no: the module would hang this process";
+  std::string path = hostile_path ("graft-fixture-hang.so");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = g_strdup_printf ("Plugin file '%s' timed out after 1 s while being scanned", path.c_str ());
+  gint64 start = g_get_monotonic_time ();
+
+  g_setenv ("GRAFT_REGISTRY_SCAN_TIMEOUT", "1", TRUE);
+  EXPECT_EQ (graft_registry_load_plugin (registry, path.c_str (), &error), nullptr);
+  g_unsetenv ("GRAFT_REGISTRY_SCAN_TIMEOUT");
+  ASSERT_TRUE (HasCode (error, GRAFT_PLUGIN_ERROR_NOT_A_MODULE));
+  EXPECT_STREQ (error->message, message);
+  EXPECT_LT (g_get_monotonic_time () - start, 5 * G_USEC_PER_SEC);
+}
+
+/* Verdicts are cached by path, size and modification time: a registry
+ * that starts afresh finds the crash in the cache, without a scanner. */
+TEST_F (Plugins, ScannerVerdictsAreCached)
+{
+  if (scanner_off ())
+    GTEST_SKIP () << "GRAFT_REGISTRY_FORK=no: nothing is scanned or cached";
+  std::string path = hostile_path ("graft-fixture-crash.so");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "graft", NULL);
+
+  /* In the test's own cache folder (tests/meson.build sets XDG_CACHE_HOME). */
+  ASSERT_TRUE (g_str_has_prefix (cache, g_getenv ("XDG_CACHE_HOME"))) << cache;
+  EXPECT_EQ (graft_registry_load_plugin (registry, path.c_str (), &error), nullptr);
+  ASSERT_NE (error, nullptr);
+
+  g_autoptr(GraftRegistry) fresh = GRAFT_REGISTRY (g_object_new (GRAFT_TYPE_REGISTRY, NULL));
+  g_autoptr(GraftPlugin) plugin = _graft_plugin_new (fresh, path.c_str ());
+
+  /* A scanner that could only fail: the verdict must come from the cache. */
+  g_setenv ("GRAFT_PLUGIN_SCANNER", "/bin/false", TRUE);
+  EXPECT_FALSE (_graft_plugin_scan (plugin));
+  g_unsetenv ("GRAFT_PLUGIN_SCANNER");
+  EXPECT_EQ (graft_plugin_get_status (plugin), GRAFT_PLUGIN_STATUS_FAILED);
+  ASSERT_NE (graft_plugin_get_error (plugin), nullptr);
+  EXPECT_TRUE (Contains (graft_plugin_get_error (plugin)->message, "crashed with signal"));
 }
 
 TEST_F (Plugins, InitFailureKeepsThePluginsReasonAndUnregistersItsRows)

@@ -28,6 +28,8 @@ struct _GraftRegistry {
   GRecMutex load_lock;
   gboolean scanning;            /* under load_lock: the path scan is running */
   gint loaded;                  /* atomic: the search path was scanned */
+  GHashTable *cache;            /* under load_lock: canonical file → (size, mtime, verdict) */
+  gboolean cache_dirty;         /* under load_lock: cache has verdicts not yet written */
 };
 
 struct _GraftPlugin {
@@ -57,6 +59,13 @@ typedef struct {
 gboolean     _graft_plugin_read_elf     (const char *file, GraftPluginElf *facts, GError **error);
 
 gboolean     _graft_registry_is_own_dir (const char *dir);
+gboolean     _graft_registry_running_from_build_tree (void);
+gboolean     _graft_plugin_scan         (GraftPlugin *plugin);
+void         _graft_registry_flush_cache (GraftRegistry *registry);
+/* The body of the graft-plugin-scanner program (graft-registry-scan.c):
+ * exported for it alone, in no public header. */
+GRAFT_AVAILABLE_IN_ALL
+int          _graft_plugin_scanner_main (int argc, char **argv);
 GraftPlugin *_graft_plugin_new          (GraftRegistry *registry, const char *filename);
 void         _graft_plugin_add_error    (GraftPlugin *plugin, const GError *error);
 gboolean     _graft_registry_add_def    (GraftRegistry *registry, GraftPlugin *plugin,

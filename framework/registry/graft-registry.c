@@ -33,6 +33,7 @@ graft_registry_finalize (GObject *object)
   g_ptr_array_unref (self->plugins);
   g_ptr_array_unref (self->extra_dirs);
   g_hash_table_unref (self->scanned_files);
+  g_clear_pointer (&self->cache, g_hash_table_unref);
   g_rw_lock_clear (&self->lock);
   g_rec_mutex_clear (&self->load_lock);
   G_OBJECT_CLASS (graft_registry_parent_class)->finalize (object);
@@ -77,8 +78,8 @@ graft_registry_get_default (void)
 /* Where the library itself was loaded from. When it runs from its own build
  * tree (tests, examples, `meson devenv`), its plugins are there too rather
  * than in the install directory. */
-static gboolean
-running_from_build_tree (void)
+gboolean
+_graft_registry_running_from_build_tree (void)
 {
 #ifdef GRAFT_BUILD_LIBDIR
   Dl_info info;
@@ -157,7 +158,7 @@ graft_registry_get_plugin_path (GraftRegistry *registry)
   for (guint i = 0; i < registry->extra_dirs->len; i++)
     g_ptr_array_add (dirs, g_strdup (g_ptr_array_index (registry->extra_dirs, i)));
   g_rw_lock_reader_unlock (&registry->lock);
-  if (running_from_build_tree ())
+  if (_graft_registry_running_from_build_tree ())
     {
       g_auto(GStrv) parts = g_strsplit (GRAFT_BUILD_PLUGIN_PATH, G_SEARCHPATH_SEPARATOR_S, -1);
       for (guint i = 0; parts[i] != NULL; i++)
@@ -210,7 +211,10 @@ scan_dir (GraftRegistry *registry,
       g_rw_lock_writer_lock (&registry->lock);
       g_ptr_array_add (registry->plugins, plugin);
       g_rw_lock_writer_unlock (&registry->lock);
-      _graft_plugin_load_file (plugin);
+      /* Opened here only if the scanner (or its cached verdict) says it
+       * loads; otherwise the record holds the scanner's reason. */
+      if (_graft_plugin_scan (plugin))
+        _graft_plugin_load_file (plugin);
     }
 }
 
@@ -248,6 +252,7 @@ graft_registry_ensure_loaded (GraftRegistry *registry)
       for (guint i = 0; dirs[i] != NULL; i++)
         if (!_graft_registry_is_own_dir (dirs[i]))
           scan_dir (registry, dirs[i]);
+      _graft_registry_flush_cache (registry);
       registry->scanning = FALSE;
       g_atomic_int_set (&registry->loaded, TRUE);
     }
@@ -275,7 +280,10 @@ graft_registry_add_plugin_dir (GraftRegistry *registry,
   g_ptr_array_add (registry->extra_dirs, g_strdup (dir));
   g_rw_lock_writer_unlock (&registry->lock);
   if (g_atomic_int_get (&registry->loaded))
-    scan_dir (registry, dir);
+    {
+      scan_dir (registry, dir);
+      _graft_registry_flush_cache (registry);
+    }
   g_rec_mutex_unlock (&registry->load_lock);
 }
 
@@ -328,7 +336,9 @@ graft_registry_load_plugin (GraftRegistry *registry,
       g_rw_lock_writer_lock (&registry->lock);
       g_ptr_array_add (registry->plugins, plugin);
       g_rw_lock_writer_unlock (&registry->lock);
-      _graft_plugin_load_file (plugin);
+      if (_graft_plugin_scan (plugin))
+        _graft_plugin_load_file (plugin);
+      _graft_registry_flush_cache (registry);
     }
   g_rec_mutex_unlock (&registry->load_lock);
 
