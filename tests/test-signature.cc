@@ -565,6 +565,20 @@ TEST (Signature, AliasesAreNotDtypes)
                           "'int' is an attribute kind, but outputs are tensors: give a dtype or a type variable");
 }
 
+/* A misspelt kind or dtype is not taken for a new type variable (which
+ * made `factor: flaot` a tensor input); names far from any stay
+ * variables. */
+TEST (Signature, MisspeltKindsAndDtypesAreErrorsWithAHint)
+{
+  expect_signature_error ("(x: T, factor: flaot) -> (y: T)", 16, "unknown type 'flaot': did you mean 'float'?");
+  expect_signature_error ("(x: T, n: itn = 1) -> (y: T)", 11, "unknown type 'itn': did you mean 'int'?");
+  expect_signature_error ("(x: flaot32) -> (y: x)", 5, "unknown type 'flaot32': did you mean 'float32'?");
+  expect_signature_error ("(x: T) -> (y: in64)", 15, "unknown type 'in64': did you mean 'int64'?");
+  for (const char *ok : { "(x: T) -> (y: T)", "(x: Tidx, y: T) -> (z: T)", "(x: Tin) -> (y: Tin)",
+                          "(a: T, b: U) -> (c: T)", "(x: dtype) -> (y: dtype)" })
+    EXPECT_TRUE (parse (ok)) << ok;
+}
+
 TEST (Signature, ImplicitAndExplicitTypeVariables)
 {
   DefPtr def = parse ("(x: T, dtype: type = float32) -> (y: dtype, z: T)");

@@ -96,6 +96,94 @@ dtype_hint (const char *name,
   return "";
 }
 
+/* Edit distance with adjacent transpositions counted as one edit (the
+ * optimal string alignment distance), for "did you mean" hints. Names in
+ * signatures are short; longer ones are never close. */
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  guint la = strlen (a), lb = strlen (b);
+  guint d[17][17];
+
+  if (la > 16 || lb > 16)
+    return G_MAXUINT;
+  for (guint i = 0; i <= la; i++)
+    d[i][0] = i;
+  for (guint j = 0; j <= lb; j++)
+    d[0][j] = j;
+  for (guint i = 1; i <= la; i++)
+    for (guint j = 1; j <= lb; j++)
+      {
+        guint cost = a[i - 1] != b[j - 1];
+
+        d[i][j] = MIN (MIN (d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+          d[i][j] = MIN (d[i][j], d[i - 2][j - 2] + 1);
+      }
+  return d[la][lb];
+}
+
+/* Whether `word` may be a slip for `name`: close, but not `name` with
+ * letters added at one end, which is how type variables are often named
+ * (`dtype`, `Tint`). */
+static gboolean
+is_slip (const char *word,
+         const char *name,
+         guint       limit,
+         guint      *distance)
+{
+  gsize lw = strlen (word), ln = strlen (name);
+
+  if (lw > ln && (g_str_has_prefix (word, name) || g_str_has_suffix (word, name)))
+    return FALSE;
+  *distance = edit_distance (word, name);
+  return *distance > 0 && *distance <= limit && *distance < lw;
+}
+
+/* The attribute kind (parameters only) or dtype that `word`, a name about
+ * to become a new type variable, is a misspelling of, or NULL. Type
+ * variables are written as free names (`T`, `Tidx`, `dtype`), so only a
+ * word one edit away from a known name (two for names of six letters or
+ * more) counts as a typo: `flaot`, `in32`, `flaot32`. */
+static const char *
+misspelt_type (const char *word,
+               gboolean    is_param)
+{
+  guint limit = strlen (word) >= 6 ? 2 : 1;
+  const char *best = NULL;
+  guint best_d = limit + 1;
+
+  if (dtype_from_token (word, strlen (word)) != GRAFT_DTYPE_INVALID)
+    return NULL;
+
+  if (is_param)
+    for (guint k = 0; k < G_N_ELEMENTS (attr_kind_names); k++)
+      {
+        guint d;
+
+        if (attr_kind_names[k] != NULL && is_slip (word, attr_kind_names[k], limit, &d) && d < best_d)
+          {
+            best = attr_kind_names[k];
+            best_d = d;
+          }
+      }
+  for (guint t = GRAFT_DTYPE_INVALID + 1; t < 64; t++)
+    {
+      const char *name = graft_dtype_get_name ((GraftDType) t);
+      guint d;
+
+      if (strcmp (name, "invalid") == 0)
+        break;
+      if (is_slip (word, name, limit, &d) && d < best_d)
+        {
+          best = name;
+          best_d = d;
+        }
+    }
+  return best;
+}
+
 /* ---- values ---- */
 
 /* A failed value parse: where, and what was wrong there. */
@@ -875,7 +963,14 @@ parse_param (Parser  *ps,
   if (*p != '=')
     return TRUE;
   if (!arg->is_attr)
-    return sig_error_at (ps, pos_of (ps, p), error, "the tensor input '%s' cannot have a default", arg->name);
+    {
+      /* `n: itn = 1` is a misspelt attribute, not a tensor input. */
+      const char *meant = misspelt_type (arg->type, TRUE);
+
+      if (meant != NULL)
+        return sig_error_at (ps, arg->type_pos, error, "unknown type '%s': did you mean '%s'?", arg->type, meant);
+      return sig_error_at (ps, pos_of (ps, p), error, "the tensor input '%s' cannot have a default", arg->name);
+    }
 
   {
     ValueError verr = { NULL, NULL };
@@ -1081,6 +1176,15 @@ resolve_type (Parser       *ps,
           return sig_error_at (ps, arg->type_pos, error,
                                "'%s' is an attribute kind, but outputs are tensors: give a dtype "
                                "or a type variable", arg->type);
+      /* A new type variable that is one slip away from a kind or a dtype
+       * is a typo: accepted, `factor: flaot` would be a tensor input. */
+      {
+        const char *meant = misspelt_type (arg->type, !is_output);
+
+        if (meant != NULL)
+          return sig_error_at (ps, arg->type_pos, error, "unknown type '%s': did you mean '%s'?", arg->type,
+                               meant);
+      }
     }
   if (is_output && def->kind == GRAFT_OP_KIND_OP && (a < 0 || ((guint) a >= n_explicit && !bound[a])))
     return sig_error_at (ps, arg->type_pos, error,
