@@ -199,6 +199,35 @@ TEST (Inspect, ModulesThatUsedToKillTheProcessAreListedFailed)
   g_unlink (pid_file);
 }
 
+/* The line of the plugin list that starts with `label`, or "". */
+std::string
+plugin_line (const std::string &out,
+             const char        *label)
+{
+  std::string needle = std::string ("\n  ") + label + " ";
+  size_t at = out.find (needle);
+
+  if (at == std::string::npos)
+    return "";
+  return out.substr (at + 1, out.find ('\n', at + 1) - at - 1);
+}
+
+/* A third-party plugin earlier on the path than Graft's own that claims
+ * `zeros` is the one refused and marked PARTIAL; Graft's initializers
+ * plugin keeps its name and stays loaded. */
+TEST (Inspect, PluginClaimingAGraftNameIsTheOneMarkedPartial)
+{
+  const char *fixtures = g_getenv ("GRAFT_TEST_FIXTURES_DIR");
+  ASSERT_NE (fixtures, nullptr);
+  Outcome run = inspect ({}, std::string (fixtures) + ":" + builtin_path ());
+
+  EXPECT_EQ (run.status, 0) << run.err;
+  EXPECT_TRUE (Mentions (plugin_line (run.out, "fixture_zeros"), "PARTIAL")) << run.out;
+  EXPECT_TRUE (Mentions (plugin_line (run.out, "initializers"), "loaded")) << run.out;
+  EXPECT_TRUE (Mentions (run.out, "refused: Initializer 'zeros' of plugin 'fixture_zeros'"));
+  EXPECT_TRUE (Mentions (run.out, "is already registered by plugin 'initializers'"));
+}
+
 /* Broken plugins on the path are listed with their reasons; the rest
  * loads. */
 TEST (Inspect, FailedPluginsAreShownWithTheirReason)
