@@ -228,10 +228,10 @@ _graft_plugin_load_file (GraftPlugin *plugin)
   /* Only the first field is read before the version is known to match;
    * then the size, which ABI 1 did not have: its descriptors are as large
    * as their symbol. */
-  if (desc->abi_version == 1)
-    desc_size = sym_size;
-  else if (desc->abi_version == GRAFT_PLUGIN_ABI_VERSION && sym_size >= offsetof (GraftPluginDesc, name))
+  if (desc->abi_version == GRAFT_PLUGIN_ABI_VERSION && sym_size >= offsetof (GraftPluginDesc, name))
     desc_size = MIN (desc->size, sym_size);
+  else
+    desc_size = sym_size;
   if (!check_abi (plugin, desc->abi_version, desc_size, "from its symbol table") ||
       (elf.has_note && desc->abi_version != elf.abi_version &&
        !check_abi (plugin, G_MAXUINT32, desc_size, "from its symbol table")))

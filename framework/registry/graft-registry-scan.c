@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +111,11 @@ _graft_plugin_scanner_main (int    argc,
   if (out < 0 || dup2 (STDERR_FILENO, STDOUT_FILENO) < 0)
     return 1;
 
+  /* A module that crashes here is expected, and reported: no core file. */
+  {
+    struct rlimit no_core = { 0, 0 };
+    setrlimit (RLIMIT_CORE, &no_core);
+  }
   g_setenv ("GRAFT_REGISTRY_FORK", "no", TRUE);
   registry = graft_registry_get_default ();
   g_atomic_int_set (&registry->loaded, TRUE);
