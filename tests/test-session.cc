@@ -604,6 +604,10 @@ TEST_F (Runs, HugeThreadCountsAreClampedAndRun)
  * process so that the limit stays there. */
 TEST_F (Runs, RefusedThreadsDoNotAbort)
 {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  /* The sanitizers' own mappings do not fit under an address-space limit. */
+  GTEST_SKIP () << "an address-space limit and a sanitizer do not mix";
+#endif
   GTEST_FLAG_SET (death_test_style, "threadsafe");
   EXPECT_EXIT (
     {
