@@ -81,6 +81,10 @@ typedef struct _GraftShapeContext GraftShapeContext;
  * shapes and its attributes, with graft_shape_context_set_output(). Output
  * dtypes come from the signature and need no code. Graft runs it when the op
  * is built and again at run time when a shape was not fully known.
+ * Graft tolerates a function that breaks this contract: %FALSE without an
+ * error fails with "the shape function failed without giving a reason",
+ * and an error set with %TRUE is an error. (Setting @error twice is
+ * GLib's own warning; the first error is kept.)
  *
  * Returns: %FALSE with @error set when the inputs are unacceptable
  */

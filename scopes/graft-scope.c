@@ -31,7 +31,7 @@ graft_scope_finalize (GObject *object)
   GraftScope *self = GRAFT_SCOPE (object);
 
   g_weak_ref_clear (&self->graph);
-  g_free (self->name);
+  g_ref_string_release (self->name);
   g_free (self->original_name_scope);
   g_clear_object (&self->initializer);
   g_clear_pointer (&self->regularizer, graft_regularizer_unref);
@@ -61,7 +61,7 @@ scope_new_root (GraftGraph *graph)
   GraftScope *scope = g_object_new (GRAFT_TYPE_SCOPE, NULL);
 
   g_weak_ref_set (&scope->graph, graph);
-  scope->name = g_strdup ("");
+  scope->name = g_ref_string_new ("");
   scope->original_name_scope = g_strdup ("");
   scope->reuse = GRAFT_REUSE_INHERIT;
   return scope;
@@ -95,7 +95,7 @@ _graft_scope_state_new (GraftThreadState *ts)
 
   ss->frames = g_array_new (FALSE, FALSE, sizeof (GraftScopeFrame));
   g_array_set_clear_func (ss->frames, scope_frame_clear);
-  ss->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ss->counts = g_hash_table_new_full (g_str_hash, g_str_equal, (GDestroyNotify) g_ref_string_release, NULL);
   ss->root = scope_new_root (ts->graph);
   ss->current = ss->root;
   ts->scopes.data = ss;
@@ -292,16 +292,18 @@ graft_scope_options_set_values (GraftScopeOptions *options,
 
 /* ---- entering and leaving ---- */
 
+/* Counters are keyed by the scopes' own name strings (GRefStrings), not
+ * copies: with copies, N nested scopes cost N² bytes of keys. */
 static void
 counts_increment (GHashTable *counts,
-                  const char *name)
+                  char       *name)
 {
-  gpointer old;
+  gpointer key, old;
 
-  if (g_hash_table_lookup_extended (counts, name, NULL, &old))
-    g_hash_table_insert (counts, g_strdup (name), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
+  if (g_hash_table_lookup_extended (counts, name, &key, &old))
+    g_hash_table_insert (counts, g_ref_string_acquire (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
   else
-    g_hash_table_insert (counts, g_strdup (name), GUINT_TO_POINTER (1));
+    g_hash_table_insert (counts, g_ref_string_acquire (name), GUINT_TO_POINTER (1));
 }
 
 static guint
@@ -334,13 +336,13 @@ unique_variable_scope (GraftScopeState *ss,
 static GHashTable *
 counts_copy (GHashTable *counts)
 {
-  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, (GDestroyNotify) g_ref_string_release, NULL);
   GHashTableIter iter;
   gpointer k, v;
 
   g_hash_table_iter_init (&iter, counts);
   while (g_hash_table_iter_next (&iter, &k, &v))
-    g_hash_table_insert (copy, g_strdup (k), v);
+    g_hash_table_insert (copy, g_ref_string_acquire (k), v);
   return copy;
 }
 
@@ -498,8 +500,8 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
        * part. */
       base = scope;
       entered->by_object = TRUE;
-      entered->name = g_strdup (scope->name);
-      entered->original_name_scope = g_strdup (scope->original_name_scope);
+      entered->name = g_ref_string_acquire (scope->name);
+      entered->original_name_scope = g_strdup (g_atomic_pointer_get (&scope->original_name_scope));
       entered->reuse = reuse != GRAFT_REUSE_INHERIT ? reuse : scope->reuse;
       counts_increment (ss->counts, entered->name);
       frame.snapshot = counts_copy (ss->counts);
@@ -512,8 +514,19 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
       base = parent;
       if (name == NULL)
         leaf = unique_default = unique_variable_scope (ss, default_name);
-      entered->name = *parent->name ? g_strconcat (parent->name, "/", leaf, NULL) : g_strdup (leaf);
-      entered->original_name_scope = g_strdup (yielded ? yielded : leaf);
+      if (*parent->name)
+        {
+          g_autofree char *full = g_strconcat (parent->name, "/", leaf, NULL);
+          entered->name = g_ref_string_new_len (full, strlen (full));
+        }
+      else
+        entered->name = g_ref_string_new (leaf);
+      /* Usually the name scope is the scope's name and a '/': then it is
+       * derived on demand rather than stored, one copy of the full path
+       * per level fewer. */
+      if (yielded == NULL || strlen (yielded) != strlen (entered->name) + 1 ||
+          !g_str_has_prefix (yielded, entered->name) || yielded[strlen (entered->name)] != '/')
+        entered->original_name_scope = g_strdup (yielded ? yielded : leaf);
       entered->reuse = reuse != GRAFT_REUSE_INHERIT ? reuse : parent->reuse;
       counts_increment (ss->counts, entered->name);
     }
@@ -779,7 +792,16 @@ graft_scope_get_name (GraftScope *scope)
 const char *
 graft_scope_get_original_name_scope (GraftScope *scope)
 {
+  char *derived;
+
   g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
+  if (G_LIKELY (g_atomic_pointer_get (&scope->original_name_scope) != NULL))
+    return scope->original_name_scope;
+  /* NULL stands for the name and a '/' (see enter); made once, and kept
+   * by whichever thread gets there first. */
+  derived = g_strconcat (scope->name, "/", NULL);
+  if (!g_atomic_pointer_compare_and_exchange (&scope->original_name_scope, NULL, derived))
+    g_free (derived);
   return scope->original_name_scope;
 }
 

@@ -26,7 +26,7 @@ typedef struct {
   GArray *frames;               /* GraftScopeFrame */
   GraftScope *root;
   GraftScope *current;          /* borrowed: root or a frame's scope */
-  GHashTable *counts;           /* variable-scope full name → count */
+  GHashTable *counts;           /* variable-scope full name (a scope's GRefString) → count */
 } GraftScopeState;
 
 GraftScopeState *_graft_scope_state_new (GraftThreadState *ts);
@@ -46,8 +46,9 @@ GraftVariableStore *_graft_variable_store (GraftGraph *graph);
 struct _GraftScope {
   GObject parent_instance;
   GWeakRef graph;
-  char *name;                   /* full, '/'-joined, "" for the root */
-  char *original_name_scope;
+  char *name;                   /* full, '/'-joined, "" for the root; a GRefString
+                                 * shared with by-object copies and the counters */
+  char *original_name_scope;   /* NULL: name + '/', made on first request */
   GraftReuse reuse;
   GraftInitializer *initializer;
   GraftRegularizer *regularizer;

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <graft.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -573,6 +576,159 @@ TEST_F (Runs, CancellationStopsBetweenOpsAndLeavesTheSessionUsable)
   graft_tensor_unref (r[0]);
   g_free (r);
   g_object_unref (st.cancellable);
+}
+
+/* Far more threads than a system gives: clamped, and the run works
+ * (it aborted in g_thread_new, "Error creating thread"). */
+TEST_F (Runs, HugeThreadCountsAreClampedAndRun)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (100000);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+  GraftOutput *y = build_wide (this, x, 4, 2);
+  std::vector<float> data (100000, 1.0f);
+  g_autoptr(GraftTensor) in = graft_tensor_new_from_floats (data.data (), data.size (), shape, nullptr);
+  GraftTensor *values[] = { in };
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+
+  graft_session_set_num_threads (s, 100000);
+  EXPECT_EQ (graft_session_get_num_threads (s), (guint) GRAFT_SESSION_MAX_THREADS);
+  guint n;
+  GraftTensor **r = graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+  ASSERT_NE (r, nullptr) << error->message;
+  graft_tensor_unref (r[0]);
+  g_free (r);
+}
+
+/* When the system refuses threads (here: an address-space limit leaves no
+ * room for their stacks), the pool runs with those it got. In a child
+ * process so that the limit stays there. */
+TEST_F (Runs, RefusedThreadsDoNotAbort)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  /* The sanitizers' own mappings do not fit under an address-space limit. */
+  GTEST_SKIP () << "an address-space limit and a sanitizer do not mix";
+#endif
+  GTEST_FLAG_SET (death_test_style, "threadsafe");
+  EXPECT_EXIT (
+    {
+      g_autoptr(GraftShape) shape = graft_shape_new_vector (100000);
+      GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+      GraftOutput *y = build_wide (this, x, 4, 2);
+      std::vector<float> data (100000, 1.0f);
+      g_autoptr(GraftTensor) in = graft_tensor_new_from_floats (data.data (), data.size (), shape, nullptr);
+      GraftTensor *values[] = { in };
+      g_autoptr(GraftSession) s = graft_session_new (graph);
+      g_autofree char *statm = nullptr;
+      guint64 pages = 0;
+      struct rlimit limit;
+
+      /* Room for the run's buffers, not for 512 thread stacks of 8 MiB. */
+      g_file_get_contents ("/proc/self/statm", &statm, nullptr, nullptr);
+      pages = g_ascii_strtoull (statm, nullptr, 10);
+      limit.rlim_cur = limit.rlim_max = pages * sysconf (_SC_PAGESIZE) + 256 * 1024 * 1024;
+      setrlimit (RLIMIT_AS, &limit);
+      graft_session_set_num_threads (s, 512);
+      guint n;
+      GraftTensor **r = graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, nullptr);
+      exit (r != nullptr ? 0 : 1);
+    },
+    ::testing::ExitedWithCode (0), "");
+}
+
+class Close : public GraphFixture {};
+
+TEST_F (Close, ClosedSessionRefusesRunsAndReleasesValues)
+{
+  float init[] = { 1, 2 };
+  g_autoptr(GraftTensor) t = graft_tensor_new_from_floats (init, 2, nullptr, nullptr);
+  g_autoptr(GraftInitializer) value = graft_initializer_new_value (t);
+  GraftVariable *v = graft_graph_get_variable (graph, "v", nullptr, GRAFT_DTYPE_INVALID, value, &error);
+  ASSERT_NE (v, nullptr);
+  GraftOutput *init_op = graft_graph_global_variables_initializer (graph, &error);
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  GraftOutput *read = graft_variable_get_value (v);
+  g_autoptr(GraftCallable) callable = nullptr;
+  ASSERT_TRUE (graft_session_run_target (s, init_op, &error));
+  callable = graft_session_make_callable (s, nullptr, 0, &read, 1, nullptr, 0, &error);
+  ASSERT_NE (callable, nullptr) << error->message;
+  EXPECT_FALSE (graft_session_is_closed (s));
+
+  ASSERT_TRUE (graft_session_close (s, &error));
+  EXPECT_TRUE (graft_session_is_closed (s));
+  EXPECT_FALSE (graft_session_is_initialized (s, v));
+  EXPECT_EQ (graft_session_fetch (s, read, &error), nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_CLOSED));
+  EXPECT_STREQ (error->message, "Attempted to use a closed Session.");
+  g_clear_error (&error);
+  EXPECT_FALSE (graft_session_run_target (s, init_op, &error));
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_CLOSED));
+  g_clear_error (&error);
+  guint n;
+  EXPECT_EQ (graft_callable_run (callable, nullptr, 0, nullptr, &n, &error), nullptr);
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_CLOSED));
+  g_clear_error (&error);
+
+  /* Twice is fine. */
+  EXPECT_TRUE (graft_session_close (s, &error));
+}
+
+struct InFlight {
+  GraftSession *session;
+  GThread *closer;
+};
+
+static gpointer
+close_session (gpointer data)
+{
+  graft_session_close (static_cast<GraftSession *> (data), nullptr);
+  return nullptr;
+}
+
+/* A kernel that closes its own session from another thread, and returns
+ * only once the session is marked closed: close must wait for this run. */
+static GraftTensor *
+close_kernel (GraftKernel *, GraftTensor *x, gpointer data)
+{
+  auto *st = static_cast<InFlight *> (data);
+  st->closer = g_thread_new ("closer", close_session, st->session);
+  while (!graft_session_is_closed (st->session))
+    g_thread_yield ();
+  return graft_tensor_ref (x);
+}
+
+TEST_F (Close, RunsInFlightFinish)
+{
+  static InFlight st;
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      GClosure *c = g_cclosure_new (G_CALLBACK (close_kernel), &st, nullptr);
+      ASSERT_TRUE (graft_registry_register_op_closure (graft_registry_get_default (), "test.CloseSession",
+                                                       "(x: float32) -> (y: float32)", "Closes the session",
+                                                       c, &error));
+      g_once_init_leave (&once, 1);
+    }
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (2);
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+  g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "test.CloseSession", nullptr);
+  graft_op_builder_add_input (b, x);
+  GraftOutput *y = graft_op_builder_finish (b, &error);
+  ASSERT_NE (y, nullptr) << error->message;
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  g_autoptr(GraftTensor) v = floats ({ 5, 6 });
+  GraftTensor *values[] = { v };
+  guint n;
+
+  st.session = s;
+  GraftTensor **r = graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+  ASSERT_NE (r, nullptr) << error->message;
+  EXPECT_EQ (values_of (r[0]), (std::vector<double>{ 5, 6 }));
+  graft_tensor_unref (r[0]);
+  g_free (r);
+  g_thread_join (st.closer);
+  EXPECT_EQ (graft_session_run (s, &x, values, 1, &y, 1, nullptr, 0, nullptr, &n, &error), nullptr);
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_CLOSED));
 }
 
 } // namespace

@@ -216,6 +216,8 @@ typedef enum {
  * @GRAFT_SESSION_ERROR_SHAPE: a shape known only at run time is invalid (an
  *   assignment of another shape, a shape function failing on fed shapes)
  * @GRAFT_SESSION_ERROR_NO_KERNEL: an op the run needs has no kernel
+ * @GRAFT_SESSION_ERROR_CLOSED: the session was closed with
+ *   graft_session_close() (`Attempted to use a closed Session.`)
  *
  * Errors raised by graft_session_run() and callables.
  */
@@ -227,6 +229,7 @@ typedef enum {
   GRAFT_SESSION_ERROR_KERNEL,
   GRAFT_SESSION_ERROR_SHAPE,
   GRAFT_SESSION_ERROR_NO_KERNEL,
+  GRAFT_SESSION_ERROR_CLOSED,
 } GraftSessionError;
 
 GRAFT_AVAILABLE_IN_ALL

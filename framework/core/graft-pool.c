@@ -90,10 +90,22 @@ _graft_pool_new (guint n_threads)
   g_mutex_init (&pool->lock);
   g_cond_init (&pool->cond);
   g_queue_init (&pool->tasks);
-  pool->n_threads = n_threads;
   pool->threads = g_new0 (GThread *, n_threads + 1);
+  /* g_thread_new() aborts when the system refuses a thread (a limit on
+   * processes, memory for stacks); a pool runs with the threads it got
+   * instead, and with none runs its tasks on the submitting thread. */
   for (guint i = 0; i < n_threads; i++)
-    pool->threads[i] = g_thread_new ("graft-worker", worker, pool);
+    {
+      g_autoptr(GError) error = NULL;
+      GThread *thread = g_thread_try_new ("graft-worker", worker, pool, &error);
+
+      if (thread == NULL)
+        {
+          g_debug ("thread pool: %u of %u threads created: %s", i, n_threads, error->message);
+          break;
+        }
+      pool->threads[pool->n_threads++] = thread;
+    }
   return pool;
 }
 
@@ -135,6 +147,14 @@ _graft_pool_push (GraftPool *pool,
                   gpointer   data,
                   guint      copies)
 {
+  /* Without workers, a task runs now: callers wait for their tasks, and
+   * every task Graft pushes can do the whole job alone. */
+  if (pool->n_threads == 0)
+    {
+      for (guint i = 0; i < copies; i++)
+        func (data, NULL);
+      return;
+    }
   g_mutex_lock (&pool->lock);
   for (guint i = 0; i < copies; i++)
     {

@@ -74,8 +74,12 @@ _graft_node_attrs (const GraftNode *node)
 
 /* ---- per-thread state of a graph ---- */
 
+/* A relative push only appends to the name stack, so its frame keeps the
+ * old length rather than a copy: copies would make N nested scopes cost
+ * O(N²) memory. Other pushes (absolute, root) keep a copy. */
 typedef struct {
-  char *saved_stack;            /* the name stack to restore on exit */
+  char *saved_stack;            /* the name stack to restore on exit, or NULL: */
+  gsize saved_len;              /* ... truncate it to this length */
   guint64 serial;               /* identifies the handle that opened it */
 } GraftNameFrame;
 

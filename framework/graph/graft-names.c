@@ -273,17 +273,20 @@ _graft_name_scope_push (GraftGraph       *graph,
   if (name != NULL && *name != '\0' && !_graft_check_scope_name (ts, name, error))
     return NULL;
 
-  frame.saved_stack = g_strndup (ts->name_stack->str, ts->name_stack->len);
+  frame.saved_stack = NULL;
+  frame.saved_len = ts->name_stack->len;
   frame.serial = serial;
 
   if (name == NULL || *name == '\0')
     {
+      frame.saved_stack = g_strndup (ts->name_stack->str, ts->name_stack->len);
       g_string_truncate (ts->name_stack, 0);
       yielded = g_strdup ("");
     }
   else if (name[strlen (name) - 1] == '/')
     {
       /* Absolute re-entry: neither uniquified nor marked. */
+      frame.saved_stack = g_strndup (ts->name_stack->str, ts->name_stack->len);
       g_string_assign (ts->name_stack, name);
       g_string_truncate (ts->name_stack, ts->name_stack->len - 1);
       yielded = g_strdup (name);
@@ -320,7 +323,10 @@ _graft_name_scope_pop (GraftThreadState *ts,
                    ts->name_stack->str);
       return FALSE;
     }
-  g_string_assign (ts->name_stack, top->saved_stack);
+  if (top->saved_stack != NULL)
+    g_string_assign (ts->name_stack, top->saved_stack);
+  else
+    g_string_truncate (ts->name_stack, top->saved_len);
   g_array_set_size (ts->name_frames, ts->name_frames->len - 1);
   return TRUE;
 }

@@ -404,6 +404,19 @@ out:
   return node ? &_graft_node_outputs (node)[0] : NULL;
 }
 
+/* A uint64 above G_MAXINT64 would wrap to a negative int attribute (or,
+ * through a double, be undefined behaviour): refused, showing the value. */
+static gboolean
+uint64_fits (GVariant *v,
+             GError  **error)
+{
+  if (!g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64) || g_variant_get_uint64 (v) <= G_MAXINT64)
+    return TRUE;
+  g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
+               "%" G_GUINT64_FORMAT " is out of range for int", g_variant_get_uint64 (v));
+  return FALSE;
+}
+
 /* Converts a GVariant into an owned attribute value of `kind`. Bindings
  * and initializer attribute dictionaries come this way. Integers are
  * accepted where floats are expected, and a scalar where a list is. */
@@ -440,6 +453,8 @@ _graft_attr_value_from_variant (GraftAttrKind   kind,
     case GRAFT_ATTR_INT:
       if (is_int)
         {
+          if (!uint64_fits (v, error))
+            return FALSE;
           out->i = AS_INT64 (v);
           return TRUE;
         }
@@ -499,7 +514,14 @@ _graft_attr_value_from_variant (GraftAttrKind   kind,
           {
             g_autoptr(GVariant) e = g_variant_is_container (v) ? g_variant_get_child_value (v, i) : g_variant_ref (v);
             const GVariantType *et = g_variant_get_type (e);
-            double d = g_variant_type_equal (et, G_VARIANT_TYPE_DOUBLE) ? g_variant_get_double (e) :
+            double d;
+
+            if (want_int && !uint64_fits (e, error))
+              {
+                g_free (iv);
+                return FALSE;
+              }
+            d = g_variant_type_equal (et, G_VARIANT_TYPE_DOUBLE) ? g_variant_get_double (e) :
                        g_variant_type_equal (et, G_VARIANT_TYPE_INT32) ? g_variant_get_int32 (e) :
                        g_variant_type_equal (et, G_VARIANT_TYPE_INT64) ? (double) g_variant_get_int64 (e) :
                        g_variant_type_equal (et, G_VARIANT_TYPE_UINT32) ? g_variant_get_uint32 (e) :

@@ -21,7 +21,22 @@ _graft_shape_context_run (GraftShapeContext *ctx,
     ctx->out_ranks[o] = GRAFT_RANK_UNKNOWN;
 
   if (def->shape_fn != NULL)
-    return def->shape_fn (ctx, error);
+    {
+      /* Shape functions are plugin code: one may return FALSE without a
+       * reason, or set an error and return TRUE. A local error, checked
+       * after the call, turns each into one error so that no caller sees
+       * FALSE with a NULL error; callers prefix the op's type and name. */
+      GError *local = NULL;
+      gboolean ok = def->shape_fn (ctx, &local);
+
+      if (ok && local == NULL)
+        return TRUE;
+      if (local == NULL)
+        local = g_error_new_literal (GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_SHAPE,
+                                     "the shape function failed without giving a reason");
+      g_propagate_error (error, local);
+      return FALSE;
+    }
   if (def->kind == GRAFT_OP_KIND_INITIALIZER)
     {
       gint s = _graft_op_def_find_attr (def, "_shape");

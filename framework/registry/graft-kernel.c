@@ -126,7 +126,9 @@ graft_kernel_get_seeds (GraftKernel *kernel,
  *
  * Fails the kernel: the session run stops with a #GRAFT_SESSION_ERROR
  * naming the op and carrying this message. Kernels never abort. Bindings
- * use graft_kernel_set_error_literal().
+ * use graft_kernel_set_error_literal(). The first error set wins: later
+ * calls are ignored, without a warning (a kernel may fail in a helper and
+ * again on its way out).
  */
 void
 graft_kernel_set_error (GraftKernel *kernel,

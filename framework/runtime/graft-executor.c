@@ -11,6 +11,8 @@
  */
 #include "graft-runtime-private.h"
 
+#include <math.h>
+
 #define NONE G_MAXUINT32
 
 struct _GraftExecContext {
@@ -286,6 +288,7 @@ prepare_dynamic (GraftExecContext *ctx,
   gint *out_ranks = g_newa (gint, n_out + 1);
   gint64 *out_dims = g_newa (gint64, (n_out + 1) * GRAFT_MAX_RANK);
   GraftShapeContext sctx = { 0 };
+  g_autoptr(GError) local = NULL;
 
   for (guint k = 0; k < n_in; k++)
     {
@@ -305,12 +308,10 @@ prepare_dynamic (GraftExecContext *ctx,
   sctx.attrs = _graft_node_attrs (node);
   sctx.out_ranks = out_ranks;
   sctx.out_dims = out_dims;
-  if (!_graft_shape_context_run (&sctx, error))
+  if (!_graft_shape_context_run (&sctx, &local))
     {
-      GError *e = *error;
-      *error = g_error_new (GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE, "%s op '%s': %s",
-                            node->def->name, node->name, e->message);
-      g_error_free (e);
+      g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE, "%s op '%s': %s",
+                   node->def->name, node->name, local->message);
       return FALSE;
     }
   for (guint o = 0; o < n_out; o++)
@@ -352,6 +353,56 @@ prepare_dynamic (GraftExecContext *ctx,
   return TRUE;
 }
 
+/* Poisoning. Static outputs live in an arena whose blocks are reused, so a
+ * kernel that forgets to write an output would hand on another tensor's
+ * values, which look plausible. Filled with NaN (floats) or 0xA5 bytes
+ * first, such an output is visibly wrong instead. It costs a pass over
+ * every output, so it is on only in debug builds (GRAFT_POISON_DEFAULT,
+ * from meson's buildtype) or when GRAFT_POISON_OUTPUTS is set to anything
+ * but 0 (the test suites set it); a plan reads the setting once. */
+gboolean
+_graft_poison_outputs (void)
+{
+  static gsize once = 0;
+  static gboolean poison;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *env = g_getenv ("GRAFT_POISON_OUTPUTS");
+
+#ifdef GRAFT_POISON_DEFAULT
+      poison = TRUE;
+#else
+      poison = FALSE;
+#endif
+      if (env != NULL && *env != '\0')
+        poison = g_strcmp0 (env, "0") != 0;
+      g_once_init_leave (&once, 1);
+    }
+  return poison;
+}
+
+static void
+poison_tensor (GraftTensor *t)
+{
+  if (t == NULL || t->data == NULL)
+    return;
+  switch ((gint) t->dtype)
+    {
+    case GRAFT_DTYPE_FLOAT32:
+      for (gsize i = 0; i < t->n_elements; i++)
+        ((float *) t->data)[i] = NAN;
+      break;
+    case GRAFT_DTYPE_FLOAT64:
+      for (gsize i = 0; i < t->n_elements; i++)
+        ((double *) t->data)[i] = NAN;
+      break;
+    default:
+      memset (t->data, 0xA5, t->n_bytes);
+      break;
+    }
+}
+
 static gboolean
 run_step (GraftExecContext *ctx,
           guint             i,
@@ -371,6 +422,9 @@ run_step (GraftExecContext *ctx,
 
         if (step->dynamic && !prepare_dynamic (ctx, step, error))
           return FALSE;
+        if (G_UNLIKELY (plan->poison))
+          for (guint o = 0; o < def->n_outputs; o++)
+            poison_tensor (ctx->slot[step->out + o]);
         if (def->closure == NULL)
           _graft_kernel_call (def, ctx->argv + ctx->argv_start[i]);
         else
@@ -635,9 +689,12 @@ _graft_plan_run (GraftPlan     *plan,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  GraftExecContext *ctx = context_acquire (plan);
+  GraftExecContext *ctx;
   gboolean ok = TRUE;
 
+  if (!_graft_session_enter (plan->session, error))
+    return FALSE;
+  ctx = context_acquire (plan);
   if (!bind_feeds (ctx, feed_values, error))
     ok = FALSE;
   else if (plan->parallel)
@@ -664,5 +721,6 @@ _graft_plan_run (GraftPlan     *plan,
       results[f] = keepable (ctx->slot[plan->fetch_slots[f]]);
   context_reset (ctx);
   context_release (ctx);
+  _graft_session_leave (plan->session);
   return ok;
 }

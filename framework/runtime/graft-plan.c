@@ -582,6 +582,7 @@ _graft_plan_new (GraftSession  *session,
 
   plan_dependencies (plan, step_of_slot, step_of_id);
   plan->parallel = parallel_mode && worth_parallel (plan);
+  plan->poison = _graft_poison_outputs ();
 
   /* The arena: in order, take each static output's block before the step
    * runs, give back its readers' blocks after. In parallel mode steps may

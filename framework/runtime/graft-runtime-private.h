@@ -76,6 +76,7 @@ struct _GraftPlan {
   guint32 *fetch_slots;
   gsize arena_size;
   gboolean parallel;            /* independent heavy branches exist */
+  gboolean poison;              /* fill kernel outputs before each call */
   guint32 *n_deps;              /* parallel mode: steps each step waits for */
   guint32 *dependents;          /* parallel mode: CSR of the steps waiting on each */
   guint32 *dependents_start;
@@ -94,9 +95,15 @@ void       _graft_plan_unref (GraftPlan *plan);
 gboolean   _graft_plan_run   (GraftPlan *plan, GraftTensor **feed_values, GraftTensor **results,
                               GCancellable *cancellable, GError **error);
 
+/* Whether kernel outputs are poisoned before each call (debug builds,
+ * GRAFT_POISON_OUTPUTS); read once per process. */
+gboolean   _graft_poison_outputs (void);
+
 /* Session internals the planner and executor use. */
 GraftSessionVar *_graft_session_var         (GraftSession *session, GraftNode *node);
 GMutex          *_graft_session_vars_lock   (GraftSession *session);
+gboolean         _graft_session_enter       (GraftSession *session, GError **error);
+void             _graft_session_leave       (GraftSession *session);
 guint            _graft_session_pool_size   (GraftSession *session);
 void             _graft_session_parallel_run (GraftSession *session, GFunc worker, gpointer data,
                                               guint n_helpers);

@@ -18,6 +18,14 @@ struct _GraftSession {
 
   guint n_threads;
   GraftPool *pool;              /* n_threads - 1 helpers, made on first use */
+
+  /* Closing: runs count themselves in and out with atomics (no lock on
+   * the way through); graft_session_close() sets `closed`, then waits on
+   * close_cond under close_lock for the count to reach zero. */
+  gint closed;
+  gint in_flight;
+  GMutex close_lock;
+  GCond close_cond;
 };
 
 /**
@@ -90,6 +98,8 @@ graft_session_finalize (GObject *object)
   g_hash_table_unref (self->vars);
   g_mutex_clear (&self->vars_lock);
   g_mutex_clear (&self->cache_lock);
+  g_mutex_clear (&self->close_lock);
+  g_cond_clear (&self->close_cond);
   g_clear_object (&self->graph);
   G_OBJECT_CLASS (graft_session_parent_class)->finalize (object);
 }
@@ -162,6 +172,8 @@ graft_session_init (GraftSession *self)
 {
   g_mutex_init (&self->vars_lock);
   g_mutex_init (&self->cache_lock);
+  g_mutex_init (&self->close_lock);
+  g_cond_init (&self->close_cond);
   self->vars = g_hash_table_new_full (NULL, NULL, NULL, session_var_free);
   self->plans = g_hash_table_new_full (plan_key_hash, plan_key_equal, g_free, (GDestroyNotify) _graft_plan_unref);
   self->n_threads = MAX (1, g_get_num_processors ());
@@ -212,7 +224,9 @@ graft_session_get_num_threads (GraftSession *session)
  * @n_threads: 1 or more
  *
  * Sets #GraftSession:num-threads. Runs already in flight keep the pool
- * they started with.
+ * they started with. Counts above #GRAFT_SESSION_MAX_THREADS are clamped
+ * to it, and when the system refuses to create some of the threads the
+ * session runs with those it could create.
  */
 void
 graft_session_set_num_threads (GraftSession *session,
@@ -224,6 +238,9 @@ graft_session_set_num_threads (GraftSession *session,
   g_return_if_fail (GRAFT_IS_SESSION (session));
   g_return_if_fail (n_threads >= 1);
 
+  /* A thread per requested count would exhaust the system long before a
+   * graph could use them; the property has the same maximum. */
+  n_threads = MIN (n_threads, GRAFT_SESSION_MAX_THREADS);
   g_mutex_lock (&session->cache_lock);
   changed = session->n_threads != n_threads;
   if (changed)
@@ -242,7 +259,90 @@ graft_session_set_num_threads (GraftSession *session,
     g_object_notify_by_pspec (G_OBJECT (session), properties[PROP_NUM_THREADS]);
 }
 
+/**
+ * graft_session_close:
+ * @session: a #GraftSession
+ * @error: return location for a #GError
+ *
+ * `Session.close()`: waits for the runs in flight to finish, then releases
+ * the session's resources: its variables' values, its plans and their
+ * buffers, its threads. Every later run, of the session or of its
+ * callables, fails with #GRAFT_SESSION_ERROR_CLOSED (`Attempted to use a
+ * closed Session.`). Closing a closed session does nothing. Must not be
+ * called from a kernel of one of the session's own runs, which would wait
+ * for itself.
+ *
+ * Returns: %TRUE (closing cannot fail today; @error is there so that a
+ *   future resource that can fail to close has a place to say so)
+ */
+gboolean
+graft_session_close (GraftSession  *session,
+                     GError       **error)
+{
+  GraftPool *pool;
+
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_atomic_int_set (&session->closed, TRUE);
+  g_mutex_lock (&session->close_lock);
+  while (g_atomic_int_get (&session->in_flight) > 0)
+    g_cond_wait (&session->close_cond, &session->close_lock);
+  g_mutex_unlock (&session->close_lock);
+
+  g_mutex_lock (&session->vars_lock);
+  g_hash_table_remove_all (session->vars);
+  g_mutex_unlock (&session->vars_lock);
+  g_mutex_lock (&session->cache_lock);
+  g_hash_table_remove_all (session->plans);
+  pool = g_steal_pointer (&session->pool);
+  g_mutex_unlock (&session->cache_lock);
+  g_clear_pointer (&pool, _graft_pool_unref);
+  return TRUE;
+}
+
+/**
+ * graft_session_is_closed:
+ * @session: a #GraftSession
+ *
+ * Returns: whether graft_session_close() was called
+ */
+gboolean
+graft_session_is_closed (GraftSession *session)
+{
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), TRUE);
+  return g_atomic_int_get (&session->closed);
+}
+
 /* ---- internals for the planner and the executor ---- */
+
+/* Every run enters before it touches the session and leaves after. The
+ * count goes up before `closed` is read, and close sets `closed` before
+ * it reads the count, so either the run sees the session closed or close
+ * waits for the run. */
+gboolean
+_graft_session_enter (GraftSession *session,
+                      GError      **error)
+{
+  g_atomic_int_inc (&session->in_flight);
+  if (G_LIKELY (!g_atomic_int_get (&session->closed)))
+    return TRUE;
+  _graft_session_leave (session);
+  g_set_error_literal (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_CLOSED,
+                       "Attempted to use a closed Session.");
+  return FALSE;
+}
+
+void
+_graft_session_leave (GraftSession *session)
+{
+  if (g_atomic_int_dec_and_test (&session->in_flight) && g_atomic_int_get (&session->closed))
+    {
+      g_mutex_lock (&session->close_lock);
+      g_cond_broadcast (&session->close_cond);
+      g_mutex_unlock (&session->close_lock);
+    }
+}
 
 GraftSessionVar *
 _graft_session_var (GraftSession *session,
@@ -271,7 +371,14 @@ _graft_session_vars_lock (GraftSession *session)
 guint
 _graft_session_pool_size (GraftSession *session)
 {
-  return session->n_threads;
+  guint n = session->n_threads;
+
+  /* Once the pool exists, count the threads it could actually create. */
+  g_mutex_lock (&session->cache_lock);
+  if (session->pool != NULL)
+    n = MIN (n, _graft_pool_get_n_threads (session->pool) + 1);
+  g_mutex_unlock (&session->cache_lock);
+  return n;
 }
 
 void
@@ -424,6 +531,14 @@ graft_session_run (GraftSession  *session,
   for (guint i = 0; i < n_targets; i++)
     g_return_val_if_fail (targets[i] != NULL, NULL);
 
+  /* Checked again, race-free, when the plan runs; this one saves making a
+   * plan a closed session would only drop. */
+  if (G_UNLIKELY (g_atomic_int_get (&session->closed)))
+    {
+      g_set_error_literal (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_CLOSED,
+                           "Attempted to use a closed Session.");
+      return NULL;
+    }
   plan = lookup_plan (session, feeds, n_feeds, fetches, n_fetches, targets, n_targets, error);
   if (plan == NULL)
     return NULL;

@@ -26,11 +26,25 @@ GRAFT_AVAILABLE_IN_ALL
 GraftSession  *graft_session_new                 (GraftGraph    *graph);
 GRAFT_AVAILABLE_IN_ALL
 GraftGraph    *graft_session_get_graph           (GraftSession  *session);
+/**
+ * GRAFT_SESSION_MAX_THREADS:
+ *
+ * The most threads a session runs with: graft_session_set_num_threads()
+ * clamps larger counts to it.
+ */
+#define GRAFT_SESSION_MAX_THREADS 1024
+
 GRAFT_AVAILABLE_IN_ALL
 guint          graft_session_get_num_threads     (GraftSession  *session);
 GRAFT_AVAILABLE_IN_ALL
 void           graft_session_set_num_threads     (GraftSession  *session,
                                                   guint          n_threads);
+
+GRAFT_AVAILABLE_IN_ALL
+gboolean       graft_session_close               (GraftSession  *session,
+                                                  GError       **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean       graft_session_is_closed           (GraftSession  *session);
 
 GRAFT_AVAILABLE_IN_ALL
 GraftTensor  **graft_session_run                 (GraftSession  *session,

@@ -28,7 +28,9 @@ binding works without it.
 """
 
 import contextlib
+import itertools
 import numbers
+import re
 import sys
 import threading
 
@@ -206,6 +208,48 @@ def _keep_exception(exc):
         _pending.exception = exc
 
 
+# Kernels written in Python may run on a session's worker threads, where
+# a thread-local cannot reach the caller. A kernel that raises keeps its
+# exception here under a number, fails the run with a message carrying
+# that number, and the override that made the run (Session.run, or _call
+# for initializers evaluated by get_variable) finds it in the GLib.Error
+# and hands it on: a BaseException (KeyboardInterrupt, SystemExit) is
+# re-raised as itself, an Exception becomes the GLib.Error's __cause__.
+# A run made from C never claims its entry; the table keeps the newest
+# _KERNEL_EXCEPTIONS_MAX.
+_KERNEL_EXCEPTIONS_MAX = 64
+_kernel_exceptions = {}
+_kernel_exceptions_lock = threading.Lock()
+_kernel_exception_serial = itertools.count(1)
+_KERNEL_EXCEPTION_TAG = re.compile(r'\(Python exception #(\d+)\)')
+
+
+def _keep_kernel_exception(exc):
+    """Keeps exc for the caller of the run; returns the text to put in the
+    kernel's error."""
+    serial = next(_kernel_exception_serial)
+    with _kernel_exceptions_lock:
+        _kernel_exceptions[serial] = exc
+        while len(_kernel_exceptions) > _KERNEL_EXCEPTIONS_MAX:
+            del _kernel_exceptions[next(iter(_kernel_exceptions))]
+    return '%s: %s (Python exception #%d)' % (type(exc).__name__, exc, serial)
+
+
+def _claim_kernel_exception(error):
+    """Raises the kernel exception a GLib.Error from a run refers to, if
+    any; returns otherwise."""
+    match = _KERNEL_EXCEPTION_TAG.search(error.message or '')
+    if match is None:
+        return
+    with _kernel_exceptions_lock:
+        exc = _kernel_exceptions.pop(int(match.group(1)), None)
+    if exc is None:
+        return
+    if not isinstance(exc, Exception):
+        raise exc from error
+    error.__cause__ = exc
+
+
 def _call(func, *args):
     """Calls func (a typelib function) and re-raises an exception a Python
     callback kept during the call."""
@@ -216,6 +260,7 @@ def _call(func, *args):
         _pending.exception = None
         if exc is not None:
             raise exc from error
+        _claim_kernel_exception(error)
         raise
     exc = getattr(_pending, 'exception', None)
     _pending.exception = None
@@ -683,6 +728,8 @@ class Session(Graft.Session):
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        # As TensorFlow's: leaving the block closes the session.
+        self.close()
         return False
 
     def run(self, fetches, feed_dict=None, as_tensors=False):
@@ -714,7 +761,11 @@ class Session(Graft.Session):
                 output = output.get_value()
             feeds.append(output)
             values.append(_tensor(value, output.get_dtype()))
-        results = Graft.Session.run(self, feeds, values, outputs, targets, None)
+        try:
+            results = Graft.Session.run(self, feeds, values, outputs, targets, None)
+        except GLib.Error as error:
+            _claim_kernel_exception(error)
+            raise
         if not as_tensors:
             numpy = _numpy()
             results = [numpy.asarray(r) for r in results]
@@ -770,14 +821,16 @@ def _closure_kernel(fn):
     """Wraps fn(kernel, *args) -> array-like into the closure libgraft
     calls: arguments arrive in signature order (list attributes as lists,
     shapes as tuples) and the result becomes a Graft.Tensor of output 0's
-    dtype. An exception fails the run with its text (closures may run on a
-    session's worker threads, where nothing could re-raise it)."""
+    dtype. An exception, BaseException included, fails the run with its
+    text and is kept for the run's caller (see _keep_kernel_exception):
+    never let through to PyGObject, which would print and drop it, or for
+    SystemExit end the process in the middle of the run."""
     def kernel(k, *args):
         try:
             value = fn(k, *[_attr_to_python(a) for a in args])
             return _tensor(value, k.get_output_dtype(0))
-        except Exception as exc:
-            k.set_error('%s: %s' % (type(exc).__name__, exc))
+        except BaseException as exc:  # noqa: B902 - handed to the caller
+            k.set_error(_keep_kernel_exception(exc))
             return None
     return kernel
 
