@@ -98,6 +98,7 @@ gboolean   _graft_plan_run   (GraftPlan *plan, GraftTensor **feed_values, GraftT
 GraftSessionVar *_graft_session_var         (GraftSession *session, GraftNode *node);
 GMutex          *_graft_session_vars_lock   (GraftSession *session);
 guint            _graft_session_pool_size   (GraftSession *session);
+gsize            _graft_session_memory_limit (GraftSession *session);
 void             _graft_session_parallel_run (GraftSession *session, GFunc worker, gpointer data,
                                               guint n_helpers);
 /* Lent to the kernels a session runs (GraftKernel.runner_funcs). */
