@@ -774,4 +774,30 @@ TEST_F (Sizes, TheMemoryLimitCapsWhatARunAllocates)
   EXPECT_EQ (graft_tensor_get_num_elements (r2), 1000u);
 }
 
+TEST_F (Sizes, RunTimeShapesAreCheckedToo)
+{
+  /* Zero elements each, so cheap to feed; broadcast together, the sizes
+   * that are not zero multiply to 2^64, which kernels computing strides
+   * would wrap. The shapes are known only at run time. */
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, nullptr);
+  GraftOutput *y = placeholder ("y", GRAFT_DTYPE_FLOAT32, nullptr);
+  GraftOutput *z = binary ("Mul", x, y, "z");
+  gint64 xd[] = { G_GINT64_CONSTANT (1) << 32, 1, 0 }, yd[] = { 1, G_GINT64_CONSTANT (1) << 32, 0 };
+  g_autoptr(GraftShape) xs = graft_shape_new (xd, 3);
+  g_autoptr(GraftShape) ys = graft_shape_new (yd, 3);
+  g_autoptr(GraftTensor) xt = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, xs, &error);
+  ASSERT_NE (xt, nullptr) << error->message;
+  g_autoptr(GraftTensor) yt = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, ys, &error);
+  ASSERT_NE (yt, nullptr) << error->message;
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  GraftOutput *feeds[] = { x, y };
+  GraftTensor *values[] = { xt, yt };
+  guint n;
+
+  EXPECT_EQ (graft_session_run (s, feeds, values, 2, &z, 1, nullptr, 0, nullptr, &n, &error), nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE))
+    << (error ? error->message : "no error");
+  EXPECT_STREQ (error->message, "Mul op 'z': Shape (4294967296, 4294967296, 0) has too many elements");
+}
+
 } // namespace
