@@ -768,4 +768,192 @@ TEST_F (Shapes, FedShapesAreCheckedAgainstStaticOutputs)
   g_free (r);
 }
 
+/* ---- sizes: element counts that overflow, and memory that runs out ---- */
+
+class Sizes : public GraphFixture {};
+
+/* The probe shapes of issue 9: each wrapped, or was misreported, before
+ * element counts were checked. */
+struct HugeShape {
+  gint64 dims[2];
+  const char *text;
+};
+
+const HugeShape huge_shapes[] = {
+  { { 3, G_GINT64_CONSTANT (6148914691236517206) }, "(3, 6148914691236517206)" },
+  { { G_GINT64_CONSTANT (1) << 32, G_GINT64_CONSTANT (1) << 32 }, "(4294967296, 4294967296)" },
+  { { G_GINT64_CONSTANT (1) << 62, 8 }, "(4611686018427387904, 8)" },
+  { { G_MAXINT64, 2 }, "(9223372036854775807, 2)" },
+};
+
+TEST_F (Sizes, OverflowingShapesAreRefusedWhenTheOpIsBuilt)
+{
+  int i = 0;
+
+  for (const HugeShape &h : huge_shapes)
+    {
+      std::string name = "x" + std::to_string (i++);
+      g_autoptr(GraftShape) shape = graft_shape_new (h.dims, 2);
+      g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Placeholder", name.c_str ());
+      graft_op_builder_set_attr_type (b, "dtype", GRAFT_DTYPE_FLOAT32);
+      graft_op_builder_set_attr_shape (b, "shape", shape);
+      std::string want = "Placeholder op '" + name + "': Shape " + h.text + " has too many elements";
+
+      EXPECT_EQ (graft_shape_get_num_elements (shape), -1) << h.text;
+      EXPECT_EQ (graft_op_builder_finish (b, &error), nullptr) << h.text;
+      ASSERT_TRUE (g_error_matches (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_SHAPE)) << h.text;
+      EXPECT_EQ (std::string (error->message), want);
+      g_clear_error (&error);
+      /* No op was added. */
+      EXPECT_EQ (graft_graph_get_operation (graph, name.c_str ()), nullptr);
+    }
+
+  /* Every shape function is covered, not only Placeholder's: Fill's output
+   * comes from its attribute. */
+  g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Fill", "f");
+  gint64 dims[] = { G_GINT64_CONSTANT (1) << 62, 8 };
+  graft_op_builder_add_input (b, scalar (1));
+  graft_op_builder_set_attr_ints (b, "dims", dims, 2);
+  EXPECT_EQ (graft_op_builder_finish (b, &error), nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_SHAPE));
+  EXPECT_STREQ (error->message, "Fill op 'f': Shape (4611686018427387904, 8) has too many elements");
+}
+
+TEST_F (Sizes, OverflowingShapesAreRefusedForTensors)
+{
+  for (const HugeShape &h : huge_shapes)
+    {
+      g_autoptr(GraftShape) shape = graft_shape_new (h.dims, 2);
+      g_autoptr(GraftTensor) t = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, shape, &error);
+      std::string want = std::string ("Shape ") + h.text + " has too many elements";
+
+      EXPECT_EQ (t, nullptr);
+      ASSERT_TRUE (g_error_matches (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_INVALID_SHAPE)) << h.text;
+      EXPECT_EQ (std::string (error->message), want);
+      g_clear_error (&error);
+
+      float one = 1;
+      g_autoptr(GraftTensor) d = graft_tensor_new_from_data (GRAFT_DTYPE_FLOAT32, shape, &one, sizeof one, &error);
+      EXPECT_EQ (d, nullptr);
+      ASSERT_TRUE (g_error_matches (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_INVALID_SHAPE)) << h.text;
+      EXPECT_EQ (std::string (error->message), want);
+      g_clear_error (&error);
+    }
+}
+
+TEST_F (Sizes, OverflowingVariableShapesAreRefused)
+{
+  gint64 dims[] = { G_GINT64_CONSTANT (1) << 62, 8 };
+  g_autoptr(GraftShape) shape = graft_shape_new (dims, 2);
+  g_autoptr(GraftInitializer) zeros = graft_initializer_new_zeros ();
+
+  EXPECT_EQ (graft_graph_get_variable (graph, "v", shape, GRAFT_DTYPE_FLOAT32, zeros, &error), nullptr);
+  ASSERT_NE (error, nullptr);
+  EXPECT_NE (strstr (error->message, "Shape (4611686018427387904, 8) has too many elements"), nullptr)
+    << error->message;
+  g_clear_error (&error);
+  /* The store is as it was: the name can be taken by a small variable. */
+  g_autoptr(GraftShape) two = graft_shape_new_vector (2);
+  EXPECT_NE (graft_graph_get_variable (graph, "v", two, GRAFT_DTYPE_FLOAT32, zeros, &error), nullptr)
+    << error->message;
+}
+
+const char *const oom_message =
+  "OOM when allocating tensor with shape[4194304,1073741824] and type float on "
+  "/job:localhost/replica:0/task:0/device:CPU:0 by allocator cpu";
+
+TEST_F (Sizes, AVariableLargerThanMemoryFailsWithOOMAndTheSessionGoesOn)
+{
+  /* 16 PiB of float32: a valid shape, more than any address space. */
+  g_autoptr(GraftShape) shape = graft_shape_new_matrix (4194304, 1073741824);
+  g_autoptr(GraftInitializer) zeros = graft_initializer_new_zeros ();
+  GraftVariable *v = graft_graph_get_variable (graph, "big", shape, GRAFT_DTYPE_FLOAT32, zeros, &error);
+  ASSERT_NE (v, nullptr) << error->message;
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+
+  EXPECT_FALSE (graft_session_run_target (s, graft_variable_get_initializer_op (v), &error));
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED))
+    << (error ? error->message : "no error");
+  EXPECT_STREQ (error->message, oom_message);
+  g_clear_error (&error);
+  EXPECT_FALSE (graft_session_is_initialized (s, v));
+
+  GraftOutput *sum = binary ("Add", scalar (1), scalar (2));
+  g_autoptr(GraftTensor) r = graft_session_fetch (s, sum, &error);
+  ASSERT_NE (r, nullptr) << error->message;
+  EXPECT_EQ (values_of (r), (std::vector<double>{ 3 }));
+
+  /* Made eagerly, the tensor fails the same way. */
+  g_autoptr(GraftTensor) t = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, shape, &error);
+  EXPECT_EQ (t, nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_RESOURCE_EXHAUSTED));
+  EXPECT_STREQ (error->message, oom_message);
+}
+
+TEST_F (Sizes, TheMemoryLimitCapsWhatARunAllocates)
+{
+  g_autoptr(GraftShape) shape = graft_shape_new_matrix (10, 100);
+  g_autoptr(GraftInitializer) zeros = graft_initializer_new_zeros ();
+  GraftVariable *v = graft_graph_get_variable (graph, "w", shape, GRAFT_DTYPE_FLOAT32, zeros, &error);
+  ASSERT_NE (v, nullptr) << error->message;
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  guint64 limit = 0;
+
+  EXPECT_EQ (graft_session_get_memory_limit (s), 0u);
+  g_object_set (s, "memory-limit", (guint64) 1000, NULL);
+  g_object_get (s, "memory-limit", &limit, NULL);
+  EXPECT_EQ (limit, 1000u);
+
+  /* 4000 bytes of zeros, then their copy as the variable's value. */
+  EXPECT_FALSE (graft_session_run_target (s, graft_variable_get_initializer_op (v), &error));
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED));
+  EXPECT_STREQ (error->message, "OOM when allocating tensor with shape[10,100] and type float on "
+                                "/job:localhost/replica:0/task:0/device:CPU:0 by allocator cpu");
+  g_clear_error (&error);
+  EXPECT_FALSE (graft_session_is_initialized (s, v));
+
+  graft_session_set_memory_limit (s, 8192);
+  ASSERT_TRUE (graft_session_run_target (s, graft_variable_get_initializer_op (v), &error)) << error->message;
+  EXPECT_TRUE (graft_session_is_initialized (s, v));
+
+  /* The fetch's copy counts too: 4000 bytes fit, 4000 + 4000 do not. */
+  graft_session_set_memory_limit (s, 4100);
+  GraftOutput *twice = binary ("Add", graft_variable_get_value (v), graft_variable_get_value (v));
+  g_autoptr(GraftTensor) r = graft_session_fetch (s, twice, &error);
+  EXPECT_EQ (r, nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED));
+  g_clear_error (&error);
+
+  graft_session_set_memory_limit (s, 0);
+  g_autoptr(GraftTensor) r2 = graft_session_fetch (s, twice, &error);
+  ASSERT_NE (r2, nullptr) << error->message;
+  EXPECT_EQ (graft_tensor_get_num_elements (r2), 1000u);
+}
+
+TEST_F (Sizes, RunTimeShapesAreCheckedToo)
+{
+  /* Zero elements each, so cheap to feed; broadcast together, the sizes
+   * that are not zero multiply to 2^64, which kernels computing strides
+   * would wrap. The shapes are known only at run time. */
+  GraftOutput *x = placeholder ("x", GRAFT_DTYPE_FLOAT32, nullptr);
+  GraftOutput *y = placeholder ("y", GRAFT_DTYPE_FLOAT32, nullptr);
+  GraftOutput *z = binary ("Mul", x, y, "z");
+  gint64 xd[] = { G_GINT64_CONSTANT (1) << 32, 1, 0 }, yd[] = { 1, G_GINT64_CONSTANT (1) << 32, 0 };
+  g_autoptr(GraftShape) xs = graft_shape_new (xd, 3);
+  g_autoptr(GraftShape) ys = graft_shape_new (yd, 3);
+  g_autoptr(GraftTensor) xt = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, xs, &error);
+  ASSERT_NE (xt, nullptr) << error->message;
+  g_autoptr(GraftTensor) yt = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, ys, &error);
+  ASSERT_NE (yt, nullptr) << error->message;
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  GraftOutput *feeds[] = { x, y };
+  GraftTensor *values[] = { xt, yt };
+  guint n;
+
+  EXPECT_EQ (graft_session_run (s, feeds, values, 2, &z, 1, nullptr, 0, nullptr, &n, &error), nullptr);
+  ASSERT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_SHAPE))
+    << (error ? error->message : "no error");
+  EXPECT_STREQ (error->message, "Mul op 'z': Shape (4294967296, 4294967296, 0) has too many elements");
+}
+
 } // namespace

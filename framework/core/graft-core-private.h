@@ -56,6 +56,11 @@ _graft_gstring_clear (GString *s)
 /* ---- shapes on raw (rank, dims) pairs ---- */
 gboolean    _graft_dims_fully_defined (gint rank, const gint64 *dims);
 gint64      _graft_dims_num_elements  (gint rank, const gint64 *dims);
+gboolean    _graft_dims_num_elements_checked (gint rank, const gint64 *dims, gint64 *n, gsize elem_size);
+void        _graft_set_too_many_elements (GError **error, GQuark domain, gint code,
+                                          gint rank, const gint64 *dims);
+void        _graft_set_oom            (GError **error, GQuark domain, gint code, GraftDType dtype,
+                                       gint rank, const gint64 *dims);
 gboolean    _graft_dims_compatible    (gint rank_a, const gint64 *a, gint rank_b, const gint64 *b);
 void        _graft_dims_format        (GString *s, gint rank, const gint64 *dims);
 GraftShape *_graft_shape_new_from_dims (gint rank, const gint64 *dims);

@@ -144,6 +144,8 @@ typedef enum {
  *   large
  * @GRAFT_TENSOR_ERROR_SIZE_MISMATCH: the data does not hold exactly the
  *   number of bytes the dtype and shape need
+ * @GRAFT_TENSOR_ERROR_RESOURCE_EXHAUSTED: the memory for the elements could
+ *   not be allocated (`OOM when allocating tensor with shape[…] and type …`)
  *
  * Errors raised when a tensor is made.
  */
@@ -151,6 +153,7 @@ typedef enum {
   GRAFT_TENSOR_ERROR_INVALID_DTYPE,
   GRAFT_TENSOR_ERROR_INVALID_SHAPE,
   GRAFT_TENSOR_ERROR_SIZE_MISMATCH,
+  GRAFT_TENSOR_ERROR_RESOURCE_EXHAUSTED,
 } GraftTensorError;
 
 /**
@@ -218,6 +221,11 @@ typedef enum {
  * @GRAFT_SESSION_ERROR_NO_KERNEL: an op the run needs has no kernel
  * @GRAFT_SESSION_ERROR_CLOSED: the session was closed with
  *   graft_session_close() (`Attempted to use a closed Session.`)
+ * @GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED: memory for a tensor of the run
+ *   could not be allocated, or the run would hold more than
+ *   #GraftSession:memory-limit bytes (TensorFlow's `OOM when allocating
+ *   tensor with shape[…] and type … on … by allocator cpu`). The session
+ *   stays usable.
  *
  * Errors raised by graft_session_run() and callables.
  */
@@ -230,6 +238,7 @@ typedef enum {
   GRAFT_SESSION_ERROR_SHAPE,
   GRAFT_SESSION_ERROR_NO_KERNEL,
   GRAFT_SESSION_ERROR_CLOSED,
+  GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED,
 } GraftSessionError;
 
 GRAFT_AVAILABLE_IN_ALL

@@ -208,7 +208,7 @@ graft_shape_is_fully_defined (const GraftShape *shape)
  * @shape: a #GraftShape
  *
  * Returns: the product of the dimensions (1 for a scalar), or -1 when the
- *   shape is not fully defined
+ *   shape is not fully defined or the product does not fit in a #gint64
  */
 gint64
 graft_shape_get_num_elements (const GraftShape *shape)
@@ -293,21 +293,98 @@ _graft_dims_fully_defined (gint          rank,
   return TRUE;
 }
 
+/* The largest byte count Graft lets a tensor have: it must fit in a gsize
+ * and, as TensorFlow's element counts do, in a gint64, so that kernels and
+ * shape functions may compute sizes and strides in either type. */
+#define MAX_TENSOR_BYTES ((guint64) MIN ((guint64) G_MAXINT64, (guint64) G_MAXSIZE))
+
+/* The element count of (rank, dims) with an overflow check: FALSE when the
+ * count, or the count times @elem_size (0 counts as 1), exceeds what a
+ * gint64 and a gsize hold. Unknown dimensions count as 1 and zeros are
+ * skipped, so a partly known shape passes when its known dimensions fit,
+ * and a zero never hides a product that overflows: every stride a kernel
+ * can compute from the dimensions fits too. @n (nullable) receives the
+ * element count when the rank and dimensions are all known, else -1. */
+gboolean
+_graft_dims_num_elements_checked (gint          rank,
+                                  const gint64 *dims,
+                                  gint64       *n,
+                                  gsize         elem_size)
+{
+  guint64 bound = MAX (elem_size, 1), limit = MAX_TENSOR_BYTES;
+  gboolean known = rank >= 0, zero = FALSE;
+
+  for (gint i = 0; i < rank; i++)
+    {
+      if (dims[i] < 0)
+        {
+          known = FALSE;
+          continue;
+        }
+      if (dims[i] == 0)
+        {
+          zero = TRUE;
+          continue;
+        }
+      if ((guint64) dims[i] > limit / bound)
+        return FALSE;
+      bound *= (guint64) dims[i];
+    }
+  if (n != NULL)
+    *n = !known ? -1 : zero ? 0 : (gint64) (bound / MAX (elem_size, 1));
+  return TRUE;
+}
+
 gint64
 _graft_dims_num_elements (gint          rank,
                           const gint64 *dims)
 {
-  gint64 n = 1;
+  gint64 n;
 
-  if (rank < 0)
+  /* A count that would not fit is no count: -1, as for an unknown shape,
+   * rather than a wrapped value a caller would allocate. */
+  if (!_graft_dims_num_elements_checked (rank, dims, &n, 1))
     return -1;
-  for (gint i = 0; i < rank; i++)
-    {
-      if (dims[i] < 0)
-        return -1;
-      n *= dims[i];
-    }
   return n;
+}
+
+/* "Shape (3, 6148914691236517206) has too many elements", in the domain
+ * and code of the caller's layer. */
+void
+_graft_set_too_many_elements (GError      **error,
+                              GQuark        domain,
+                              gint          code,
+                              gint          rank,
+                              const gint64 *dims)
+{
+  GString *s = g_string_new (NULL);
+
+  _graft_dims_format (s, rank, dims);
+  g_set_error (error, domain, code, "Shape %s has too many elements", s->str);
+  g_string_free (s, TRUE);
+}
+
+/* TensorFlow's resource-exhausted message, word for word, so that code and
+ * people who know TensorFlow recognise it: the shape comma-separated
+ * without spaces, and the dtype by TensorFlow's C++ name. */
+void
+_graft_set_oom (GError      **error,
+                GQuark        domain,
+                gint          code,
+                GraftDType    dtype,
+                gint          rank,
+                const gint64 *dims)
+{
+  GString *s = g_string_new (NULL);
+  const char *type = dtype == GRAFT_DTYPE_FLOAT32 ? "float" :
+                     dtype == GRAFT_DTYPE_FLOAT64 ? "double" : graft_dtype_get_name (dtype);
+
+  for (gint i = 0; i < rank; i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", dims[i]);
+  g_set_error (error, domain, code,
+               "OOM when allocating tensor with shape[%s] and type %s on "
+               "/job:localhost/replica:0/task:0/device:CPU:0 by allocator cpu", s->str, type);
+  g_string_free (s, TRUE);
 }
 
 gboolean

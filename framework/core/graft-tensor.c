@@ -31,20 +31,20 @@ _graft_tensor_check_shape (GraftDType        dtype,
                    "%d is not a valid dtype for a tensor", (int) dtype);
       return FALSE;
     }
-  n = graft_shape_get_num_elements (shape);
+  if (!_graft_dims_num_elements_checked (graft_shape_get_rank (shape), _graft_shape_dims (shape), &n,
+                                         graft_dtype_get_size (dtype)))
+    {
+      /* Checked before "fully defined": a shape like (2^63-1, 2) is known,
+       * it is only too large. */
+      _graft_set_too_many_elements (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_INVALID_SHAPE,
+                                    graft_shape_get_rank (shape), _graft_shape_dims (shape));
+      return FALSE;
+    }
   if (n < 0)
     {
       g_autofree char *s = graft_shape_to_string (shape);
       g_set_error (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_INVALID_SHAPE,
                    "A tensor needs a fully defined shape, but got %s", s);
-      return FALSE;
-    }
-  /* Refuse sizes whose byte count would overflow gsize. */
-  if ((guint64) n > G_MAXSIZE / 16)
-    {
-      g_autofree char *s = graft_shape_to_string (shape);
-      g_set_error (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_INVALID_SHAPE,
-                   "A tensor of shape %s is too large", s);
       return FALSE;
     }
   *n_elements = (gsize) n;
@@ -123,7 +123,8 @@ graft_tensor_new (GraftDType        dtype,
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (nullable): a new tensor of zeros (false for
- *   bool), or %NULL with @error set
+ *   bool), or %NULL with @error set; the memory that cannot be allocated
+ *   is %GRAFT_TENSOR_ERROR_RESOURCE_EXHAUSTED
  */
 GraftTensor *
 graft_tensor_new_zeros (GraftDType        dtype,
@@ -131,6 +132,7 @@ graft_tensor_new_zeros (GraftDType        dtype,
                         GError          **error)
 {
   gsize n;
+  gpointer data;
 
   g_return_val_if_fail (shape != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -138,7 +140,16 @@ graft_tensor_new_zeros (GraftDType        dtype,
   if (!_graft_tensor_check_shape (dtype, shape, &n, error))
     return NULL;
   n *= graft_dtype_get_size (dtype);
-  return tensor_new_take (dtype, shape, g_bytes_new_take (g_malloc0 (n), n));
+  /* The shape may be valid and still far larger than memory: fail with
+   * TensorFlow's OOM error rather than abort in g_malloc. */
+  data = g_try_malloc0 (n ? n : 1);
+  if (data == NULL)
+    {
+      _graft_set_oom (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_RESOURCE_EXHAUSTED, dtype,
+                      graft_shape_get_rank (shape), _graft_shape_dims (shape));
+      return NULL;
+    }
+  return tensor_new_take (dtype, shape, g_bytes_new_take (data, n));
 }
 
 /**
@@ -161,11 +172,30 @@ graft_tensor_new_from_data (GraftDType        dtype,
                             GError          **error)
 {
   g_autoptr(GBytes) bytes = NULL;
+  gpointer copy;
+  gsize n;
 
   g_return_val_if_fail (shape != NULL, NULL);
   g_return_val_if_fail (data != NULL || size == 0, NULL);
 
-  bytes = g_bytes_new (data, size);
+  /* Checked first, so a wrong size costs no copy; the copy itself may
+   * not fit in memory, and fails as an OOM rather than an abort. */
+  if (!_graft_tensor_check_shape (dtype, shape, &n, error))
+    return NULL;
+  if (size == n * graft_dtype_get_size (dtype))
+    {
+      copy = g_try_malloc (size ? size : 1);
+      if (copy == NULL)
+        {
+          _graft_set_oom (error, GRAFT_TENSOR_ERROR, GRAFT_TENSOR_ERROR_RESOURCE_EXHAUSTED, dtype,
+                          graft_shape_get_rank (shape), _graft_shape_dims (shape));
+          return NULL;
+        }
+      memcpy (copy, data, size);
+      bytes = g_bytes_new_take (copy, size);
+    }
+  else
+    bytes = g_bytes_new_static (data, size);
   return graft_tensor_new (dtype, shape, bytes, error);
 }
 

@@ -9,6 +9,34 @@
  */
 #include "graft-graph-private.h"
 
+/* Every output's element count, and its byte count where the dtype is
+ * known, must fit in a gint64: checked here, where every shape function's
+ * result passes at build time (the builder) and at run time (the
+ * executor), so no shape function has to remember it, and no kernel ever
+ * sees a shape whose size wrapped. */
+static gboolean
+check_output_sizes (GraftShapeContext *ctx,
+                    GError           **error)
+{
+  const GraftOpDef *def = ctx->def;
+
+  for (guint o = 0; o < def->n_outputs; o++)
+    {
+      const GraftArgDef *out = &def->outputs[o];
+      GraftDType dtype = out->type_attr >= 0 ? ctx->attrs[out->type_attr].type : out->dtype;
+      const gint64 *dims = ctx->out_dims + o * GRAFT_MAX_RANK;
+
+      if (ctx->out_ranks[o] < 0)
+        continue;
+      if (!_graft_dims_num_elements_checked (ctx->out_ranks[o], dims, NULL, graft_dtype_get_size (dtype)))
+        {
+          _graft_set_too_many_elements (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_SHAPE, ctx->out_ranks[o], dims);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* Every caller goes through here: the builder, the executor when a shape
  * was partial at build time, and initializers evaluated eagerly. */
 gboolean
@@ -29,24 +57,24 @@ _graft_shape_context_run (GraftShapeContext *ctx,
       GError *local = NULL;
       gboolean ok = def->shape_fn (ctx, &local);
 
-      if (ok && local == NULL)
-        return TRUE;
-      if (local == NULL)
-        local = g_error_new_literal (GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_SHAPE,
-                                     "the shape function failed without giving a reason");
-      g_propagate_error (error, local);
-      return FALSE;
+      if (!ok || local != NULL)
+        {
+          if (local == NULL)
+            local = g_error_new_literal (GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_SHAPE,
+                                         "the shape function failed without giving a reason");
+          g_propagate_error (error, local);
+          return FALSE;
+        }
     }
-  if (def->kind == GRAFT_OP_KIND_INITIALIZER)
+  else if (def->kind == GRAFT_OP_KIND_INITIALIZER)
     {
       gint s = _graft_op_def_find_attr (def, "_shape");
       const GraftShape *shape = ctx->attrs[s].shape;
       graft_shape_context_set_output (ctx, 0, graft_shape_get_rank (shape), _graft_shape_dims (shape));
-      return TRUE;
     }
-  if (ctx->n_inputs > 0)
-    return graft_shape_same_as_input (ctx, error);
-  return TRUE;
+  else if (ctx->n_inputs > 0 && !graft_shape_same_as_input (ctx, error))
+    return FALSE;
+  return check_output_sizes (ctx, error);
 }
 
 /**

@@ -26,6 +26,8 @@ struct _GraftExecContext {
   void **argv;                  /* all kernel steps' argument arrays */
   guint32 *argv_start;          /* per step */
   gint *pending;                /* parallel mode: unfinished dependencies */
+  gsize held;                   /* bytes this run allocated, when limited; atomic */
+  gsize limit;                  /* the session's memory-limit for this run */
 };
 
 void
@@ -48,14 +50,56 @@ _graft_exec_context_free (GraftExecContext *ctx)
   g_free (ctx);
 }
 
-static GraftExecContext *
-context_new (GraftPlan *plan)
+/* The OOM error for the planned arena names its largest tensor, the one
+ * TensorFlow's allocator would most likely have failed on. */
+static void
+set_arena_oom (GraftPlan *plan,
+               GError   **error)
 {
-  GraftExecContext *ctx = g_new0 (GraftExecContext, 1);
+  const GraftSlot *big = NULL;
+  gsize big_size = 0;
+
+  for (guint s = 0; s < plan->n_slots; s++)
+    {
+      const GraftSlot *slot = &plan->slots[s];
+      gsize size;
+
+      if (slot->source != GRAFT_SLOT_STATIC)
+        continue;
+      size = (gsize) graft_shape_get_num_elements (slot->shape) * graft_dtype_get_size (slot->dtype);
+      if (big == NULL || size > big_size)
+        {
+          big = slot;
+          big_size = size;
+        }
+    }
+  if (big != NULL)
+    _graft_set_oom (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED, big->dtype,
+                    graft_shape_get_rank (big->shape), _graft_shape_dims (big->shape));
+  else
+    _graft_set_oom (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED, GRAFT_DTYPE_INVALID,
+                    0, NULL);
+}
+
+/* Fails, leaving nothing allocated, when the planned arena does not fit in
+ * memory: a valid graph may hold a variable of petabytes. */
+static GraftExecContext *
+context_new (GraftPlan *plan,
+             GError   **error)
+{
+  GraftExecContext *ctx;
+  guint8 *arena;
   gsize n_argv = 0;
 
+  arena = g_try_malloc0 (plan->arena_size ? plan->arena_size : 1);
+  if (arena == NULL)
+    {
+      set_arena_oom (plan, error);
+      return NULL;
+    }
+  ctx = g_new0 (GraftExecContext, 1);
   ctx->plan = plan;
-  ctx->arena = g_malloc0 (plan->arena_size ? plan->arena_size : 1);
+  ctx->arena = arena;
   ctx->headers = g_new0 (GraftTensor, plan->n_slots + 1);
   ctx->slot = g_new0 (GraftTensor *, plan->n_slots + 1);
   ctx->owned = g_new0 (guint8, plan->n_slots + 1);
@@ -142,7 +186,8 @@ context_new (GraftPlan *plan)
 }
 
 static GraftExecContext *
-context_acquire (GraftPlan *plan)
+context_acquire (GraftPlan *plan,
+                 GError   **error)
 {
   GraftExecContext *ctx = NULL;
 
@@ -150,7 +195,7 @@ context_acquire (GraftPlan *plan)
   if (plan->pool->len > 0)
     ctx = g_ptr_array_steal_index_fast (plan->pool, plan->pool->len - 1);
   g_mutex_unlock (&plan->pool_lock);
-  return ctx ? ctx : context_new (plan);
+  return ctx ? ctx : context_new (plan, error);
 }
 
 static void
@@ -185,29 +230,65 @@ context_reset (GraftExecContext *ctx)
 /* A tensor that may be kept after the run: lent arena tensors are copied,
  * everything else (constants, feeds, variable values, dynamic outputs) is
  * already immutable and owned, so it is shared. */
+/* Counts @n_bytes against the run's memory limit; FALSE, counting nothing,
+ * when they would go beyond it. */
+static gboolean
+hold (GraftExecContext *ctx,
+      gsize             n_bytes)
+{
+  gsize old;
+
+  if (ctx->limit == 0)
+    return TRUE;
+  old = (gsize) g_atomic_pointer_add (&ctx->held, (gssize) MIN (n_bytes, (gsize) G_MAXSSIZE));
+  if (old > ctx->limit || n_bytes > ctx->limit - old)
+    {
+      g_atomic_pointer_add (&ctx->held, -(gssize) MIN (n_bytes, (gsize) G_MAXSSIZE));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A new tensor owning fresh memory, or NULL with TensorFlow's OOM error
+ * when the run's limit or the memory is exhausted. Shapes come from shape
+ * functions, whose outputs' byte counts were checked to fit. */
 static GraftTensor *
-keepable (GraftTensor *t)
+new_owned_tensor (GraftExecContext *ctx,
+                  GraftDType        dtype,
+                  GraftShape       *shape,
+                  GError          **error)
+{
+  gsize n_bytes = (gsize) graft_shape_get_num_elements (shape) * graft_dtype_get_size (dtype);
+  guint8 *data = NULL;
+  GraftTensor *t;
+
+  if (hold (ctx, n_bytes))
+    data = g_try_malloc (n_bytes ? n_bytes : 1);
+  if (data == NULL)
+    {
+      _graft_set_oom (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED, dtype,
+                      graft_shape_get_rank (shape), _graft_shape_dims (shape));
+      return NULL;
+    }
+  t = _graft_tensor_new_uninitialized (dtype, shape);
+  t->bytes = g_bytes_new_take (data, t->n_bytes);
+  t->data = data;
+  return t;
+}
+
+static GraftTensor *
+keepable (GraftExecContext *ctx,
+          GraftTensor      *t,
+          GError          **error)
 {
   GraftTensor *copy;
 
   if (t->bytes != NULL)
     return graft_tensor_ref (t);
-  copy = _graft_tensor_new_uninitialized (t->dtype, t->shape);
-  copy->bytes = g_bytes_new (t->data, t->n_bytes);
-  copy->data = (guint8 *) g_bytes_get_data (copy->bytes, NULL);
+  copy = new_owned_tensor (ctx, t->dtype, t->shape, error);
+  if (copy != NULL)
+    memcpy (copy->data, t->data, t->n_bytes);
   return copy;
-}
-
-static GraftTensor *
-new_owned_tensor (GraftDType  dtype,
-                  GraftShape *shape)
-{
-  GraftTensor *t = _graft_tensor_new_uninitialized (dtype, shape);
-  guint8 *data = g_malloc (t->n_bytes ? t->n_bytes : 1);
-
-  t->bytes = g_bytes_new_take (data, t->n_bytes);
-  t->data = data;
-  return t;
 }
 
 static gboolean
@@ -230,12 +311,17 @@ uninitialized (GraftSessionVar *var,
   } G_STMT_END
 
 static GraftTensor *
-updated (GraftTensor *cur,
-         GraftTensor *value,
-         int          sign)
+updated (GraftExecContext *ctx,
+         GraftTensor      *cur,
+         GraftTensor      *value,
+         int               sign,
+         GError          **error)
 {
-  GraftTensor *out = new_owned_tensor (cur->dtype, cur->shape);
+  GraftTensor *out = new_owned_tensor (ctx, cur->dtype, cur->shape, error);
   gsize n = cur->n_elements;
+
+  if (out == NULL)
+    return NULL;
 
   switch (cur->dtype)
     {
@@ -347,7 +433,9 @@ prepare_dynamic (GraftExecContext *ctx,
           return FALSE;
         }
       shape = graft_shape_new (out_dims + o * GRAFT_MAX_RANK, out_ranks[o]);
-      ctx->slot[s] = new_owned_tensor (plan->slots[s].dtype, shape);
+      ctx->slot[s] = new_owned_tensor (ctx, plan->slots[s].dtype, shape, error);
+      if (ctx->slot[s] == NULL)
+        return FALSE;
       ctx->owned[s] = TRUE;
     }
   return TRUE;
@@ -469,7 +557,9 @@ run_step (GraftExecContext *ctx,
 
         if (!check_assign_shape (step, value, error))
           return FALSE;
-        value = keepable (value);
+        value = keepable (ctx, value, error);
+        if (value == NULL)
+          return FALSE;
         lock = _graft_session_vars_lock (plan->session);
         g_mutex_lock (lock);
         old = step->var->value;
@@ -498,7 +588,12 @@ run_step (GraftExecContext *ctx,
             g_mutex_unlock (lock);
             return uninitialized (step->var, error);
           }
-        next = updated (cur, value, step->kind == GRAFT_STEP_ASSIGN_ADD ? 1 : -1);
+        next = updated (ctx, cur, value, step->kind == GRAFT_STEP_ASSIGN_ADD ? 1 : -1, error);
+        if (next == NULL)
+          {
+            g_mutex_unlock (lock);
+            return FALSE;
+          }
         step->var->value = graft_tensor_ref (next);
         g_mutex_unlock (lock);
         graft_tensor_unref (cur);
@@ -690,11 +785,29 @@ _graft_plan_run (GraftPlan     *plan,
                  GError       **error)
 {
   GraftExecContext *ctx;
+  gsize limit;
   gboolean ok = TRUE;
 
   if (!_graft_session_enter (plan->session, error))
     return FALSE;
-  ctx = context_acquire (plan);
+  /* The planned buffer counts first against the memory limit: a run that
+   * cannot have it fails before anything is allocated. */
+  limit = _graft_session_memory_limit (plan->session);
+  if (limit != 0 && plan->arena_size > limit)
+    {
+      set_arena_oom (plan, error);
+      _graft_session_leave (plan->session);
+      return FALSE;
+    }
+  ctx = context_acquire (plan, error);
+  if (ctx == NULL)
+    {
+      _graft_session_leave (plan->session);
+      return FALSE;
+    }
+  ctx->limit = limit;
+  ctx->held = plan->arena_size;
+
   if (!bind_feeds (ctx, feed_values, error))
     ok = FALSE;
   else if (plan->parallel)
@@ -718,7 +831,17 @@ _graft_plan_run (GraftPlan     *plan,
 
   if (ok)
     for (guint f = 0; f < plan->n_fetches; f++)
-      results[f] = keepable (ctx->slot[plan->fetch_slots[f]]);
+      {
+        results[f] = keepable (ctx, ctx->slot[plan->fetch_slots[f]], error);
+        if (results[f] == NULL)
+          {
+            /* A fetch that does not fit: none is returned. */
+            while (f-- > 0)
+              g_clear_pointer (&results[f], graft_tensor_unref);
+            ok = FALSE;
+            break;
+          }
+      }
   context_reset (ctx);
   context_release (ctx);
   _graft_session_leave (plan->session);

@@ -116,7 +116,7 @@ static gsize
 arena_take (Arena *a,
             gsize  size)
 {
-  size = (size + ALIGN - 1) & ~(gsize) (ALIGN - 1);
+  size = size > G_MAXSIZE - ALIGN ? G_MAXSIZE & ~(gsize) (ALIGN - 1) : (size + ALIGN - 1) & ~(gsize) (ALIGN - 1);
   if (size == 0)
     size = ALIGN;
   for (guint i = 0; i < a->free->len; i++)
@@ -132,6 +132,14 @@ arena_take (Arena *a,
           return off;
         }
     }
+  /* Saturate rather than wrap: slots are each small enough to count, but
+   * several huge ones together may not be; an arena of G_MAXSIZE bytes then
+   * fails to allocate, with an OOM error, when a run starts. */
+  if (a->end > G_MAXSIZE - size)
+    {
+      a->end = G_MAXSIZE;
+      return 0;
+    }
   a->end += size;
   return a->end - size;
 }
@@ -144,7 +152,7 @@ arena_give (Arena *a,
   Block nb;
   guint i;
 
-  size = (size + ALIGN - 1) & ~(gsize) (ALIGN - 1);
+  size = size > G_MAXSIZE - ALIGN ? G_MAXSIZE & ~(gsize) (ALIGN - 1) : (size + ALIGN - 1) & ~(gsize) (ALIGN - 1);
   if (size == 0)
     size = ALIGN;
   for (i = 0; i < a->free->len && g_array_index (a->free, Block, i).offset < offset; i++)
@@ -613,11 +621,14 @@ _graft_plan_new (GraftSession  *session,
   {
     /* The high-water mark: blocks handed back at the end may have shrunk
      * `end` below it, so recompute from the slots. */
-    gsize top = 0;
+    gsize top = arena.end == G_MAXSIZE ? G_MAXSIZE : 0;
     for (guint s = 0; s < n_slots; s++)
       if (plan->slots[s].source == GRAFT_SLOT_STATIC)
-        top = MAX (top, plan->slots[s].offset + graft_shape_get_num_elements (plan->slots[s].shape) *
-                                                 graft_dtype_get_size (plan->slots[s].dtype));
+        {
+          gsize size = graft_shape_get_num_elements (plan->slots[s].shape) *
+                       graft_dtype_get_size (plan->slots[s].dtype);
+          top = MAX (top, plan->slots[s].offset > G_MAXSIZE - size ? G_MAXSIZE : plan->slots[s].offset + size);
+        }
     plan->arena_size = top;
   }
   g_array_unref (arena.free);

@@ -105,6 +105,7 @@ GMutex          *_graft_session_vars_lock   (GraftSession *session);
 gboolean         _graft_session_enter       (GraftSession *session, GError **error);
 void             _graft_session_leave       (GraftSession *session);
 guint            _graft_session_pool_size   (GraftSession *session);
+gsize            _graft_session_memory_limit (GraftSession *session);
 void             _graft_session_parallel_run (GraftSession *session, GFunc worker, gpointer data,
                                               guint n_helpers);
 /* Lent to the kernels a session runs (GraftKernel.runner_funcs). */

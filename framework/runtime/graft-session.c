@@ -26,6 +26,7 @@ struct _GraftSession {
   gint in_flight;
   GMutex close_lock;
   GCond close_cond;
+  gsize memory_limit;           /* bytes a run may allocate; 0: no limit; atomic */
 };
 
 /**
@@ -47,6 +48,7 @@ enum {
   PROP_0,
   PROP_GRAPH,
   PROP_NUM_THREADS,
+  PROP_MEMORY_LIMIT,
   N_PROPS
 };
 
@@ -116,6 +118,7 @@ graft_session_get_property (GObject    *object,
     {
     case PROP_GRAPH: g_value_set_object (value, self->graph); break;
     case PROP_NUM_THREADS: g_value_set_uint (value, self->n_threads); break;
+    case PROP_MEMORY_LIMIT: g_value_set_uint64 (value, graft_session_get_memory_limit (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -132,6 +135,7 @@ graft_session_set_property (GObject      *object,
     {
     case PROP_GRAPH: self->graph = g_value_dup_object (value); break;
     case PROP_NUM_THREADS: graft_session_set_num_threads (self, g_value_get_uint (value)); break;
+    case PROP_MEMORY_LIMIT: graft_session_set_memory_limit (self, g_value_get_uint64 (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -164,6 +168,20 @@ graft_session_class_init (GraftSessionClass *klass)
   properties[PROP_NUM_THREADS] =
     g_param_spec_uint ("num-threads", NULL, NULL, 1, 1024, 1,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * GraftSession:memory-limit:
+   *
+   * The most bytes one run may allocate for the tensors it computes: its
+   * planned buffer, every output whose shape is known only at run time, and
+   * fetched values copied out of the buffer. Feeds, constants and variable
+   * values that already exist do not count. A run that would go beyond it
+   * fails before it allocates with %GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED
+   * (`OOM when allocating tensor with shape[…] …`, as when memory runs
+   * out) and the session stays usable. 0, the default, sets no limit.
+   */
+  properties[PROP_MEMORY_LIMIT] =
+    g_param_spec_uint64 ("memory-limit", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -314,6 +332,42 @@ graft_session_is_closed (GraftSession *session)
   return g_atomic_int_get (&session->closed);
 }
 
+/**
+ * graft_session_get_memory_limit:
+ * @session: a #GraftSession
+ *
+ * Returns: the value of #GraftSession:memory-limit, 0 for no limit
+ */
+guint64
+graft_session_get_memory_limit (GraftSession *session)
+{
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), 0);
+  return (guint64) _graft_session_memory_limit (session);
+}
+
+/**
+ * graft_session_set_memory_limit:
+ * @session: a #GraftSession
+ * @limit: the most bytes one run may allocate, 0 for no limit
+ *
+ * Sets #GraftSession:memory-limit. Runs already in flight may see the old
+ * or the new limit.
+ */
+void
+graft_session_set_memory_limit (GraftSession *session,
+                                guint64       limit)
+{
+  gsize old;
+
+  g_return_if_fail (GRAFT_IS_SESSION (session));
+
+  /* Atomic, because runs on other threads read it while they allocate; a
+   * limit beyond the address space is the same as none being reached. */
+  old = (gsize) g_atomic_pointer_exchange (&session->memory_limit, (gsize) MIN (limit, (guint64) G_MAXSIZE));
+  if (old != (gsize) MIN (limit, (guint64) G_MAXSIZE))
+    g_object_notify_by_pspec (G_OBJECT (session), properties[PROP_MEMORY_LIMIT]);
+}
+
 /* ---- internals for the planner and the executor ---- */
 
 /* Every run enters before it touches the session and leaves after. The
@@ -342,6 +396,12 @@ _graft_session_leave (GraftSession *session)
       g_cond_broadcast (&session->close_cond);
       g_mutex_unlock (&session->close_lock);
     }
+}
+
+gsize
+_graft_session_memory_limit (GraftSession *session)
+{
+  return (gsize) g_atomic_pointer_get (&session->memory_limit);
 }
 
 GraftSessionVar *

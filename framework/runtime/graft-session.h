@@ -39,6 +39,11 @@ guint          graft_session_get_num_threads     (GraftSession  *session);
 GRAFT_AVAILABLE_IN_ALL
 void           graft_session_set_num_threads     (GraftSession  *session,
                                                   guint          n_threads);
+GRAFT_AVAILABLE_IN_ALL
+guint64        graft_session_get_memory_limit    (GraftSession  *session);
+GRAFT_AVAILABLE_IN_ALL
+void           graft_session_set_memory_limit    (GraftSession  *session,
+                                                  guint64        limit);
 
 GRAFT_AVAILABLE_IN_ALL
 gboolean       graft_session_close               (GraftSession  *session,

@@ -120,6 +120,50 @@ class ErrorTest(unittest.TestCase):
         self.assertMatches(e, Graft.tensor_error_quark(), Graft.TensorError.INVALID_SHAPE,
                            'graft-tensor-error-quark')
 
+    def test_shapes_take_integers_or_none(self):
+        g = self.g
+        # shape=[1.5] used to become [1]; TensorFlow refuses it.
+        with self.assertRaises(TypeError) as caught:
+            g.placeholder('float32', shape=[1.5])
+        self.assertEqual(str(caught.exception), "shape: dimension 1.5 (float) must be an integer or None")
+        with self.assertRaises(TypeError) as caught:
+            g.get_variable('v', shape=[2, '3'])
+        self.assertIn('shape', str(caught.exception))
+        with self.assertRaises(ValueError) as caught:
+            g.get_variable('v', shape=[2, -2])
+        self.assertEqual(str(caught.exception), 'shape: Dimension -2 must be >= 0')
+        # Nothing was made by the refused calls.
+        self.assertEqual(g.get_variable('v', shape=[2, 3]).shape, (2, 3))
+        self.assertEqual(g.placeholder('float32', shape=[None, 2]).shape, (None, 2))
+
+    def test_overflowing_shapes_are_errors(self):
+        g = self.g
+        for dims, text in (([3, 6148914691236517206], '(3, 6148914691236517206)'),
+                           ([2 ** 32, 2 ** 32], '(4294967296, 4294967296)'),
+                           ([2 ** 62, 8], '(4611686018427387904, 8)'),
+                           ([2 ** 63 - 1, 2], '(9223372036854775807, 2)')):
+            e = self.raised(g.placeholder, 'float32', shape=dims, name='x')
+            self.assertMatches(e, Graft.graph_error_quark(), Graft.GraphError.SHAPE, 'graft-graph-error-quark')
+            self.assertTrue(e.message.endswith('Shape %s has too many elements' % text), e.message)
+            e = self.raised(g.get_variable, 'w', shape=dims)
+            self.assertIn('Shape %s has too many elements' % text, e.message)
+            e = self.raised(Graft.Tensor.new_zeros, Graft.DType.FLOAT32, Graft.Shape.new(dims))
+            self.assertMatches(e, Graft.tensor_error_quark(), Graft.TensorError.INVALID_SHAPE,
+                               'graft-tensor-error-quark')
+            self.assertEqual(e.message, 'Shape %s has too many elements' % text)
+
+    def test_out_of_memory_is_an_error(self):
+        g = self.g
+        v = g.get_variable('big', shape=[4194304, 1073741824])
+        sess = Graft.Session(g)
+        e = self.raised(sess.run, v.get_initializer_op())
+        self.assertMatches(e, Graft.session_error_quark(), Graft.SessionError.RESOURCE_EXHAUSTED,
+                           'graft-session-error-quark')
+        self.assertEqual(e.message, 'OOM when allocating tensor with shape[4194304,1073741824] and type float '
+                                    'on /job:localhost/replica:0/task:0/device:CPU:0 by allocator cpu')
+        sess.props.memory_limit = 1000
+        self.assertEqual(sess.get_memory_limit(), 1000)
+
     def test_plugin_errors(self):
         e = self.raised(Graft.register_initializer, 'errors.bad', '(x: float32 -> (out: T)', 'bad',
                         lambda k: 0)

@@ -29,6 +29,7 @@ binding works without it.
 
 import contextlib
 import itertools
+import operator
 import numbers
 import re
 import sys
@@ -108,14 +109,38 @@ def numpy_dtype(value):
 __all__ += ['as_dtype', 'numpy_dtype']
 
 
-def _shape(value):
-    """A Graft.Shape from a list or tuple of dimensions (None or -1 for an
-    unknown one), a Graft.Shape, or None ("not given")."""
+def _dim(value, arg):
+    """One dimension: an integer (Python's or NumPy's), or None for an
+    unknown one. TensorFlow refuses what int() would silently truncate
+    (1.5 must not become 1) and negative sizes."""
+    if value is None:
+        return -1
+    try:
+        d = operator.index(value)
+    except TypeError:
+        raise TypeError("%s: dimension %r (%s) must be an integer or None"
+                        % (arg, value, type(value).__name__)) from None
+    if d < 0:
+        raise ValueError("%s: Dimension %d must be >= 0" % (arg, d))
+    return d
+
+
+def _shape(value, arg='shape'):
+    """A Graft.Shape from a list or tuple of dimensions (None for an unknown
+    one), a Graft.Shape, or None ("not given"). Other dimensions raise
+    TypeError, negative ones ValueError, both naming *arg*; a shape whose
+    size overflows is refused by Graft with a GLib.Error where it is used."""
     if value is None or isinstance(value, Graft.Shape):
         return value
-    if isinstance(value, int):
-        value = [value]
-    return Graft.Shape.new([-1 if d is None else int(d) for d in value])
+    if isinstance(value, (str, bytes)):
+        raise TypeError("%s must be a list or tuple of integers or None, not %s"
+                        % (arg, type(value).__name__))
+    try:
+        dims = [value] if value is not None and not hasattr(value, '__iter__') else list(value)
+    except TypeError:
+        raise TypeError("%s must be a list or tuple of integers or None, not %s"
+                        % (arg, type(value).__name__)) from None
+    return Graft.Shape.new([_dim(d, arg) for d in dims])
 
 
 def _shape_tuple(shape):
