@@ -5,6 +5,8 @@
 #   tools/bootstrap.sh test      build, then run every test
 #   tools/bootstrap.sh asan      the tests again, under AddressSanitizer + UBSan
 #   tools/bootstrap.sh valgrind  the tests again, under valgrind memcheck
+#   tools/bootstrap.sh tsan      the C suites under ThreadSanitizer, GLib's locks annotated
+#   tools/bootstrap.sh fuzz      the libFuzzer targets (clang), GRAFT_FUZZ_SECONDS each
 #
 # Missing Debian packages are installed first (apt-get; as root or through
 # sudo). BUILDDIR overrides the build directory (default: build).
@@ -24,6 +26,11 @@ packages="$packages gobject-introspection libgirepository1.0-dev python3-gi
 python3-numpy gjs gi-docgen"
 case "$mode" in
   valgrind) packages="$packages valgrind" ;;
+  # gcc's ThreadSanitizer runtime (gcc pulls it in; named for clarity).
+  tsan) packages="$packages libtsan2" ;;
+  # clang 14 and its compiler-rt (libFuzzer, ASan, UBSan); llvm-14 has
+  # the symbolizer that puts file:line into reports.
+  fuzz) packages="$packages clang libclang-rt-14-dev llvm-14" ;;
 esac
 
 missing=""
@@ -78,8 +85,29 @@ case "$mode" in
     configure "$builddir"
     exec meson test -C "$builddir" --setup=valgrind --print-errorlogs
     ;;
+  tsan)
+    # Without introspection, as for asan. The tsan setup (tests/meson.build)
+    # preloads tests/tsan/graft-tsan-glib.c, which shows GLib's mutexes,
+    # conditions, g_once and reference counts to TSan, and reads
+    # tests/tsan/tsan.supp; any report fails the test.
+    configure "${builddir}-tsan" -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debug \
+      -Dintrospection=disabled -Ddocs=disabled
+    exec meson test -C "${builddir}-tsan" --setup=tsan --print-errorlogs
+    ;;
+  fuzz)
+    # clang, ASan + UBSan, libFuzzer coverage on the library; only the
+    # fuzz targets are built and run (the `fuzz` suite), each for
+    # GRAFT_FUZZ_SECONDS (default 20) from its committed seed corpus.
+    dir="${builddir}-fuzz"
+    if [ ! -f "$dir/build.ninja" ]; then
+      CC=clang CXX=clang++ meson setup "$dir" -Dfuzzing=true -Db_sanitize=address,undefined \
+        -Db_lundef=false -Dbuildtype=debugoptimized -Dintrospection=disabled -Ddocs=disabled
+    fi
+    meson compile -C "$dir" fuzzers
+    exec meson test -C "$dir" --no-rebuild --suite fuzz --print-errorlogs
+    ;;
   *)
-    echo "usage: $0 demo|test|asan|valgrind" >&2
+    echo "usage: $0 demo|test|asan|valgrind|tsan|fuzz" >&2
     exit 2
     ;;
 esac
