@@ -19,21 +19,6 @@
 #define N_HIDDEN 256
 #define N_OUT 10
 
-static GraftOutput *
-op2 (GraftGraph   *graph,
-     const char   *type,
-     GraftOutput  *a,
-     GraftOutput  *b,
-     GError      **error)
-{
-  g_autoptr(GraftOpBuilder) builder = graft_op_builder_new (graph, type, NULL);
-
-  graft_op_builder_add_input (builder, a);
-  if (b != NULL)
-    graft_op_builder_add_input (builder, b);
-  return graft_op_builder_finish (builder, error);
-}
-
 /* y = act(x · weights + biases), with the variables of the current scope. */
 static GraftOutput *
 dense (GraftGraph   *graph,
@@ -55,12 +40,10 @@ dense (GraftGraph   *graph,
   b = graft_graph_get_variable (graph, "biases", bshape, GRAFT_DTYPE_FLOAT32, zeros, error);
   if (b == NULL)
     return NULL;
-  y = op2 (graph, "MatMul", x, graft_variable_get_value (w), error);
-  if (y != NULL)
-    y = op2 (graph, "Add", y, graft_variable_get_value (b), error);
-  if (y != NULL && relu)
-    y = op2 (graph, "Relu", y, NULL, error);
-  return y;
+  /* The typed constructors keep the first failure in the graph's chain;
+   * main() takes it once the model is built. */
+  y = graft_add (graph, graft_matmul (graph, x, graft_variable_get_value (w)), graft_variable_get_value (b));
+  return relu ? graft_relu (graph, y) : y;
 }
 
 /* One tower. With `scopes` empty it opens layer1, layer2 and out by name
@@ -111,7 +94,7 @@ main (void)
   g_autoptr(GraftGraph) graph = graft_graph_new ();
   g_autoptr(GraftShape) xshape = graft_shape_new_matrix (-1, N_IN);
   g_autoptr(GraftShape) batch_shape = graft_shape_new_matrix (BATCH, N_IN);
-  g_autoptr(GraftOpBuilder) pb = NULL;
+  GraftPlaceholderAttrs x_attrs = GRAFT_PLACEHOLDER_ATTRS_INIT;
   g_autoptr(GraftSession) session = NULL;
   g_autoptr(GraftTensor) batch = NULL;
   g_autoptr(GError) error = NULL;
@@ -125,14 +108,15 @@ main (void)
   int status = EXIT_SUCCESS;
 
   graft_graph_set_seed (graph, 2024);
-  pb = graft_op_builder_new (graph, "Placeholder", "x");
-  graft_op_builder_set_attr_type (pb, "dtype", GRAFT_DTYPE_FLOAT32);
-  graft_op_builder_set_attr_shape (pb, "shape", xshape);
-  x = graft_op_builder_finish (pb, &error);
-  if (x == NULL || (y1 = tower (graph, x, scopes, &error)) == NULL ||
-      (y2 = tower (graph, x, scopes, &error)) == NULL)
+  x_attrs.shape = xshape;
+  x = graft_placeholder_full (graph, GRAFT_DTYPE_FLOAT32, "x", &x_attrs);
+  y1 = tower (graph, x, scopes, &error);
+  y2 = y1 != NULL ? tower (graph, x, scopes, &error) : NULL;
+  if (error == NULL)
+    error = graft_graph_take_error (graph);
+  if (y2 == NULL || error != NULL)
     {
-      fprintf (stderr, "mlp: building the model failed: %s\n", error->message);
+      fprintf (stderr, "mlp: building the model failed: %s\n", error ? error->message : "?");
       return EXIT_FAILURE;
     }
   vars = graft_graph_get_trainable_variables (graph, &n_vars);

@@ -13,7 +13,8 @@
 
 #include <graft.h>
 
-/* w * 2, named as TensorFlow names `w * 2`: the constant is mul/y. */
+/* w * 2, named as TensorFlow names `w * 2`: the constant is mul/y. The
+ * typed constructors keep their first error in the graph's chain. */
 static GraftOutput *
 times_two (GraftGraph   *graph,
            GraftOutput  *w,
@@ -21,23 +22,15 @@ times_two (GraftGraph   *graph,
 {
   g_autoptr(GraftNameScopeGuard) scope = NULL;
   g_autoptr(GraftTensor) two = graft_tensor_new_scalar (graft_output_get_dtype (w), 2.0);
-  g_autoptr(GraftOpBuilder) c = NULL;
-  g_autoptr(GraftOpBuilder) mul = NULL;
   GraftOutput *y;
 
   scope = graft_graph_enter_name_scope (graph, "mul", error);
   if (scope == NULL)
     return NULL;
-  c = graft_op_builder_new (graph, "Const", "y");
-  graft_op_builder_set_attr_tensor (c, "value", two);
-  graft_op_builder_set_attr_type (c, "dtype", graft_output_get_dtype (w));
-  y = graft_op_builder_finish (c, error);
+  y = graft_mul_full (graph, w, graft_constant_full (graph, two, "y"), graft_name_scope_get_name (scope));
   if (y == NULL)
-    return NULL;
-  mul = graft_op_builder_new (graph, "Mul", graft_name_scope_get_name (scope));
-  graft_op_builder_add_input (mul, w);
-  graft_op_builder_add_input (mul, y);
-  return graft_op_builder_finish (mul, error);
+    g_propagate_error (error, graft_graph_take_error (graph));
+  return y;
 }
 
 /* How a case enters test1 and test2: by name, or by the scope objects

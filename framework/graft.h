@@ -40,6 +40,7 @@
 #include "graft-graph.h"
 #include "graft-output.h"
 #include "graft-op-builder.h"
+#include "graft-ops.h"
 #include "graft-registry.h"
 #include "graft-session.h"
 #include "graft-plugin.h"

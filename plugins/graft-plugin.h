@@ -432,5 +432,18 @@ GRAFT_AVAILABLE_IN_ALL
 gboolean      graft_shape_scalar        (GraftShapeContext *ctx, GError **error);
 GRAFT_AVAILABLE_IN_ALL
 gboolean      graft_shape_unknown       (GraftShapeContext *ctx, GError **error);
+/* The same for bindings, as methods of the context. */
+GRAFT_AVAILABLE_IN_ALL
+gboolean      graft_shape_context_same_as_input (GraftShapeContext *ctx, GError **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean      graft_shape_context_broadcast     (GraftShapeContext *ctx, GError **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean      graft_shape_context_matmul        (GraftShapeContext *ctx, GError **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean      graft_shape_context_reduce        (GraftShapeContext *ctx, GError **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean      graft_shape_context_scalar        (GraftShapeContext *ctx, GError **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean      graft_shape_context_unknown       (GraftShapeContext *ctx, GError **error);
 
 G_END_DECLS

@@ -82,6 +82,16 @@ scope_state_free (gpointer data)
 {
   GraftScopeState *ss = data;
 
+  /* C's footgun: g_autoptr(GraftScope) on an entered scope compiles, and
+   * only drops a reference; the scope stays entered and every later
+   * variable lands in it. Nothing can tell at that point, so the graph
+   * says so when it goes. */
+  if (ss->frames->len > 0)
+    g_warning ("variable scope '%s' was still entered when its graph was disposed "
+               "(%u scope%s never left): leave scopes with graft_scope_exit(), or hold "
+               "them in g_autoptr(GraftScopeGuard), not g_autoptr(GraftScope)",
+               g_array_index (ss->frames, GraftScopeFrame, ss->frames->len - 1).scope->name,
+               ss->frames->len, ss->frames->len == 1 ? "" : "s");
   g_array_unref (ss->frames);
   g_hash_table_unref (ss->counts);
   g_clear_object (&ss->root);

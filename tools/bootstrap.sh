@@ -23,7 +23,7 @@ libgtest-dev googletest libopenblas-dev"
 # binding tests and the API reference need: PyGObject and NumPy for
 # /usr/bin/python3, gjs, gi-docgen.
 packages="$packages gobject-introspection libgirepository1.0-dev python3-gi
-python3-numpy gjs gi-docgen"
+python3-numpy gjs gi-docgen valac"
 case "$mode" in
   valgrind) packages="$packages valgrind" ;;
   # gcc's ThreadSanitizer runtime (gcc pulls it in; named for clarity).

@@ -89,6 +89,7 @@ typedef struct {
   GString *name_stack;          /* "" at the root, no trailing '/' */
   GArray *name_frames;          /* GraftNameFrame */
   GString *scratch;             /* for building names without allocating */
+  GError *chain_error;          /* first failure of the typed constructors */
   GraftAttachment scopes;       /* the variable-scope stack (scopes/) */
 } GraftThreadState;
 
@@ -156,6 +157,11 @@ GraftOutput *_graft_graph_create_op (GraftGraph *graph, GraftThreadState *ts, co
                                      const char *name, GraftOutput **inputs, guint n_inputs,
                                      const GraftAttrValue *attrs, const guint8 *attrs_set,
                                      GraftOutput **controls, guint n_controls, GError **error);
+
+/* ---- the typed constructors' error chain ---- */
+GraftOpBuilder *_graft_ops_begin  (GraftGraph *graph, const char *op_type, const char *name,
+                                   GraftOutput **inputs, const char *const *input_names, guint n_inputs);
+GraftOutput    *_graft_ops_finish (GraftGraph *graph, GraftOpBuilder *builder);
 
 /* ---- shape functions ---- */
 

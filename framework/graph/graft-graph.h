@@ -65,6 +65,8 @@ GraftOutput  *graft_graph_get_output            (GraftGraph  *graph,
                                                  GError     **error);
 GRAFT_AVAILABLE_IN_ALL
 gsize         graft_graph_get_memory_size       (GraftGraph  *graph);
+GRAFT_AVAILABLE_IN_ALL
+GError       *graft_graph_take_error            (GraftGraph  *graph);
 
 GRAFT_AVAILABLE_IN_ALL
 void          graft_graph_set_seed              (GraftGraph  *graph,

@@ -445,7 +445,7 @@ optional_bool (GraftShapeContext *ctx,
 }
 
 /**
- * graft_shape_same_as_input:
+ * graft_shape_same_as_input: (skip)
  * @ctx: a #GraftShapeContext
  * @error: return location for a #GError
  *
@@ -520,7 +520,7 @@ broadcast_into (gint         *acc_rank,
 }
 
 /**
- * graft_shape_broadcast:
+ * graft_shape_broadcast: (skip)
  * @ctx: a #GraftShapeContext
  * @error: return location for a #GError
  *
@@ -592,7 +592,7 @@ format_input_shapes (GraftShapeContext *ctx)
 }
 
 /**
- * graft_shape_matmul:
+ * graft_shape_matmul: (skip)
  * @ctx: a #GraftShapeContext
  * @error: return location for a #GError
  *
@@ -659,7 +659,7 @@ graft_shape_matmul (GraftShapeContext *ctx,
 }
 
 /**
- * graft_shape_reduce:
+ * graft_shape_reduce: (skip)
  * @ctx: a #GraftShapeContext
  * @error: return location for a #GError
  *
@@ -731,7 +731,7 @@ graft_shape_reduce (GraftShapeContext *ctx,
 }
 
 /**
- * graft_shape_scalar:
+ * graft_shape_scalar: (skip)
  * @ctx: a #GraftShapeContext
  * @error: return location for a #GError
  *
@@ -749,7 +749,7 @@ graft_shape_scalar (GraftShapeContext *ctx,
 }
 
 /**
- * graft_shape_unknown:
+ * graft_shape_unknown: (skip)
  * @ctx: a #GraftShapeContext
  * @error: return location for a #GError
  *
@@ -765,4 +765,110 @@ graft_shape_unknown (GraftShapeContext *ctx,
   g_return_val_if_fail (ctx != NULL, FALSE);
   set_all_outputs (ctx, GRAFT_RANK_UNKNOWN, NULL);
   return TRUE;
+}
+
+/* The same, as methods of the context for bindings: as plain functions
+ * named graft_shape_*, GObject-Introspection files them under GraftShape
+ * too, where `scalar` and `unknown` collide with its constructors. */
+
+/**
+ * graft_shape_context_same_as_input:
+ * @ctx: a #GraftShapeContext
+ * @error: return location for a #GError
+ *
+ * graft_shape_same_as_input() for bindings: a Python or JavaScript shape function
+ * can end with `return ctx.same_as_input()`.
+ *
+ * Returns: %FALSE with @error set when the inputs are unacceptable
+ */
+gboolean
+graft_shape_context_same_as_input (GraftShapeContext  *ctx,
+                                      GError            **error)
+{
+  return graft_shape_same_as_input (ctx, error);
+}
+
+/**
+ * graft_shape_context_broadcast:
+ * @ctx: a #GraftShapeContext
+ * @error: return location for a #GError
+ *
+ * graft_shape_broadcast() for bindings: a Python or JavaScript shape function
+ * can end with `return ctx.broadcast()`.
+ *
+ * Returns: %FALSE with @error set when the inputs are unacceptable
+ */
+gboolean
+graft_shape_context_broadcast (GraftShapeContext  *ctx,
+                                  GError            **error)
+{
+  return graft_shape_broadcast (ctx, error);
+}
+
+/**
+ * graft_shape_context_matmul:
+ * @ctx: a #GraftShapeContext
+ * @error: return location for a #GError
+ *
+ * graft_shape_matmul() for bindings: a Python or JavaScript shape function
+ * can end with `return ctx.matmul()`.
+ *
+ * Returns: %FALSE with @error set when the inputs are unacceptable
+ */
+gboolean
+graft_shape_context_matmul (GraftShapeContext  *ctx,
+                               GError            **error)
+{
+  return graft_shape_matmul (ctx, error);
+}
+
+/**
+ * graft_shape_context_reduce:
+ * @ctx: a #GraftShapeContext
+ * @error: return location for a #GError
+ *
+ * graft_shape_reduce() for bindings: a Python or JavaScript shape function
+ * can end with `return ctx.reduce()`.
+ *
+ * Returns: %FALSE with @error set when the inputs are unacceptable
+ */
+gboolean
+graft_shape_context_reduce (GraftShapeContext  *ctx,
+                               GError            **error)
+{
+  return graft_shape_reduce (ctx, error);
+}
+
+/**
+ * graft_shape_context_scalar:
+ * @ctx: a #GraftShapeContext
+ * @error: return location for a #GError
+ *
+ * graft_shape_scalar() for bindings: a Python or JavaScript shape function
+ * can end with `return ctx.scalar()`.
+ *
+ * Returns: %FALSE with @error set when the inputs are unacceptable
+ */
+gboolean
+graft_shape_context_scalar (GraftShapeContext  *ctx,
+                               GError            **error)
+{
+  return graft_shape_scalar (ctx, error);
+}
+
+/**
+ * graft_shape_context_unknown:
+ * @ctx: a #GraftShapeContext
+ * @error: return location for a #GError
+ *
+ * graft_shape_unknown() for bindings: a Python or JavaScript shape function
+ * can end with `return ctx.unknown()`.
+ *
+ * Returns: %FALSE with @error set when the inputs are unacceptable
+ */
+gboolean
+graft_shape_context_unknown (GraftShapeContext  *ctx,
+                                GError            **error)
+{
+  return graft_shape_unknown (ctx, error);
 }

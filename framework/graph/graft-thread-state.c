@@ -57,6 +57,7 @@ _graft_thread_state_free (GraftThreadState *ts)
   /* Scope frames restore name stacks: they go first. */
   if (ts->scopes.data != NULL)
     ts->scopes.free (ts->scopes.data);
+  g_clear_error (&ts->chain_error);
   g_array_unref (ts->name_frames);
   g_string_free (ts->name_stack, TRUE);
   g_string_free (ts->scratch, TRUE);
