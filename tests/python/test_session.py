@@ -14,7 +14,10 @@ class TensorTest(unittest.TestCase):
     def test_round_trip_every_dtype(self):
         for dtype, values in (('float32', [[1.5, -2.0], [3.0, 4.25]]), ('float64', [1e-300, 2.0]),
                               ('int32', [[-7], [2 ** 31 - 1]]), ('int64', [2 ** 62, -1]),
-                              ('bool', [True, False, True]), ('complex64', [1 + 2j])):
+                              ('bool', [True, False, True]), ('complex64', [1 + 2j]),
+                              ('float16', [65504.0, -0.5, 6e-8]), ('int8', [-128, 127]),
+                              ('uint8', [0, 255]), ('int16', [-32768, 7]), ('uint16', [65535]),
+                              ('complex128', [1e-300 + 2j])):
             array = numpy.array(values, dtype=dtype)
             tensor = Graft.Tensor.from_array(array)
             self.assertEqual(Graft.dtype_get_name(tensor.dtype), dtype)
@@ -32,7 +35,20 @@ class TensorTest(unittest.TestCase):
         self.assertEqual(numpy.asarray(t, dtype=numpy.int64).dtype, numpy.int64)
         self.assertEqual(str(t), '[1. 2. 3.]')
         with self.assertRaises(TypeError):
-            Graft.Tensor.from_array(numpy.zeros(2, numpy.float16))
+            Graft.Tensor.from_array(numpy.zeros(2, numpy.float128))
+
+    def test_bfloat16_reads_as_float32(self):
+        # NumPy has no bfloat16: values round to nearest even on the way
+        # in, and read back exactly as float32.
+        t = Graft.Tensor.from_array([1.0, 1.0 + 2 ** -8, 1.0 + 3 * 2 ** -8, float('nan'), -3.0e38],
+                                    dtype='bfloat16')
+        self.assertEqual(t.dtype, Graft.DType.BFLOAT16)
+        back = numpy.asarray(t)
+        self.assertEqual(back.dtype, numpy.float32)
+        self.assertEqual(list(back[:3]), [1.0, 1.0, 1.0 + 2 ** -6])
+        self.assertTrue(numpy.isnan(back[3]))
+        self.assertAlmostEqual(back[4] / -3.0e38, 1.0, places=2)
+        self.assertEqual(Graft.dtype_from_name('half'), Graft.DType.FLOAT16)
 
     def test_copy_rule(self):
         source = numpy.arange(6, dtype=numpy.float32).reshape(2, 3)
