@@ -104,6 +104,31 @@ class SessionTest(unittest.TestCase):
         # Any output can be fed, not only a placeholder's.
         numpy.testing.assert_array_equal(self.sess.run(self.z, feed_dict={self.y: [[1, 1]]}), [[0.5, 0.5]])
 
+    def test_new_dtypes_through_a_session(self):
+        # Placeholders, feeds, constants, variables and ops of the new
+        # dtypes, fetched back as NumPy arrays of the same dtype.
+        g = Graft.Graph()
+        h = g.placeholder('float16', shape=[3], name='h')
+        s = g.create_op('Add', [h, g.constant([0.5, 0.25, 1.0], 'float16')])
+        u = g.placeholder('uint8', shape=[2], name='u')
+        wrapped = g.create_op('Add', [u, g.constant([10, 10], 'uint8')])
+        b = g.placeholder('bfloat16', shape=[2], name='b')
+        sq = g.create_op('Sqrt', [b])
+        v = g.get_variable('v', initializer=numpy.array([-3, 4], numpy.int16))
+        cast = g.create_op('Cast', [v.get_value()], attrs={'DstT': 'uint16'})
+        sess = Graft.Session(g)
+        sess.run(g.global_variables_initializer())
+        out = sess.run([s, wrapped, sq, cast, v],
+                       feed_dict={h: numpy.array([1.0, 2.0, 65000], numpy.float16), u: [250, 1], b: [4.0, 2.0]})
+        self.assertEqual(out[0].dtype, numpy.float16)
+        numpy.testing.assert_array_equal(out[0], numpy.array([1.5, 2.25, 65000], numpy.float16))
+        self.assertEqual(out[1].dtype, numpy.uint8)
+        numpy.testing.assert_array_equal(out[1], [4, 11])
+        self.assertEqual(out[2].dtype, numpy.float32)
+        numpy.testing.assert_allclose(out[2], [2.0, 1.4140625], rtol=0)
+        numpy.testing.assert_array_equal(out[3], numpy.array([65533, 4], numpy.uint16))
+        self.assertEqual(out[4].dtype, numpy.int16)
+
     def test_targets_and_tensors(self):
         assign = self.w.assign(self.g.constant([2.0, 3.0], 'float32'))
         self.assertEqual(assign.get_num_op_outputs(), 1)
