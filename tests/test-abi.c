@@ -95,6 +95,13 @@ test_enum_values (void)
   g_assert_cmpint (GRAFT_DTYPE_INT64, ==, 4);
   g_assert_cmpint (GRAFT_DTYPE_BOOL, ==, 5);
   g_assert_cmpint (GRAFT_DTYPE_COMPLEX64, ==, 6);
+  g_assert_cmpint (GRAFT_DTYPE_FLOAT16, ==, 7);
+  g_assert_cmpint (GRAFT_DTYPE_BFLOAT16, ==, 8);
+  g_assert_cmpint (GRAFT_DTYPE_INT8, ==, 9);
+  g_assert_cmpint (GRAFT_DTYPE_UINT8, ==, 10);
+  g_assert_cmpint (GRAFT_DTYPE_INT16, ==, 11);
+  g_assert_cmpint (GRAFT_DTYPE_UINT16, ==, 12);
+  g_assert_cmpint (GRAFT_DTYPE_COMPLEX128, ==, 13);
 
   g_assert_cmpint (GRAFT_PLUGIN_STATUS_LOADED, ==, 0);
   g_assert_cmpint (GRAFT_PLUGIN_STATUS_PARTIAL, ==, 1);

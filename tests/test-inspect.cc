@@ -89,10 +89,11 @@ TEST (Inspect, ShowsAnOp)
 
   EXPECT_EQ (run.status, 0) << run.err;
   for (const char *needle : { "Op Mul", "Plugin         math (", "graft-math.so)", "x * y, broadcasting",
-                              "(x: T, y: T) -> (z: T), T in {float32, float64, int32, int64}",
+                              "(x: T, y: T) -> (z: T), T in {float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64}",
                               "Default name   mul", "Inputs:", "  x                T (type attribute)",
                               "Outputs:", "  z                T (type attribute)", "Attributes:",
-                              "(type variable, inferred from the inputs); one of float32, float64, int32, int64" })
+                              "(type variable, inferred from the inputs); one of float32, float64, int32, int64, float16, bfloat16, "
+                              "int8, uint8, int16, uint16" })
     EXPECT_TRUE (Mentions (run.out, needle));
 }
 

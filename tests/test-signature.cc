@@ -488,7 +488,7 @@ TEST (Signature, BadDefaults)
                           "bad default for string attribute 'x': invalid escape: only \\\" and \\\\ are allowed");
   expect_signature_error ("(x: type = float) -> ()", 12,
                           "bad default for type attribute 'x': unknown dtype 'float' (write float32)");
-  expect_signature_error ("(x: type = half) -> ()", 12, "bad default for type attribute 'x': unknown dtype 'half'");
+  expect_signature_error ("(x: type = float8) -> ()", 12, "bad default for type attribute 'x': unknown dtype 'float8'");
   expect_signature_error ("(x: shape = [2, x]) -> ()", 17,
                           "bad default for shape attribute 'x': expected a dimension (an integer ≥ 0, -1 or ?)");
   expect_signature_error ("(x: shape = [-2]) -> ()", 14,
@@ -665,7 +665,7 @@ TEST (Signature, ConstraintErrors)
   expect_signature_error ("(n: int) -> (), n in {int32}", 17, "'n' is an attribute of kind int, not a type");
   expect_signature_error ("(x: T) -> (y: T), T in {float32}, T in {int32}", 35, "duplicate constraint on 'T'");
   expect_signature_error ("(x: T) -> (y: T), T in {float32, float}", 34, "unknown dtype 'float' (write float32)");
-  expect_signature_error ("(x: T) -> (y: T), T in {half}", 25, "unknown dtype 'half'");
+  expect_signature_error ("(x: T) -> (y: T), T in {float8}", 25, "unknown dtype 'float8'");
   expect_signature_error ("(t: type = int32) -> (), t in {float32}", 26,
                           "the default of 't', int32, is not an allowed dtype");
   expect_signature_error ("(x: T) -> (y: T), x in {float32}", 19, "'x' is not a type attribute of the signature");

@@ -333,6 +333,13 @@ store_double (GraftDType dtype,
     case GRAFT_DTYPE_INT64: ((gint64 *) data)[i] = (gint64) v; break;
     case GRAFT_DTYPE_BOOL: data[i] = v != 0; break;
     case GRAFT_DTYPE_COMPLEX64: ((float *) data)[2 * i] = (float) v; ((float *) data)[2 * i + 1] = 0; break;
+    case GRAFT_DTYPE_FLOAT16: ((guint16 *) data)[i] = graft_float_to_half ((float) v); break;
+    case GRAFT_DTYPE_BFLOAT16: ((guint16 *) data)[i] = graft_float_to_bfloat16 ((float) v); break;
+    case GRAFT_DTYPE_INT8: ((gint8 *) data)[i] = (gint8) v; break;
+    case GRAFT_DTYPE_UINT8: ((guint8 *) data)[i] = (guint8) v; break;
+    case GRAFT_DTYPE_INT16: ((gint16 *) data)[i] = (gint16) v; break;
+    case GRAFT_DTYPE_UINT16: ((guint16 *) data)[i] = (guint16) v; break;
+    case GRAFT_DTYPE_COMPLEX128: ((double *) data)[2 * i] = v; ((double *) data)[2 * i + 1] = 0; break;
     case GRAFT_DTYPE_INVALID: default: break;
     }
 }
@@ -508,6 +515,13 @@ load_double (const GraftTensor *t,
     case GRAFT_DTYPE_INT64: return (double) ((const gint64 *) t->data)[i];
     case GRAFT_DTYPE_BOOL: return t->data[i] ? 1.0 : 0.0;
     case GRAFT_DTYPE_COMPLEX64: return ((const float *) t->data)[2 * i];
+    case GRAFT_DTYPE_FLOAT16: return graft_half_to_float (((const guint16 *) t->data)[i]);
+    case GRAFT_DTYPE_BFLOAT16: return graft_bfloat16_to_float (((const guint16 *) t->data)[i]);
+    case GRAFT_DTYPE_INT8: return ((const gint8 *) t->data)[i];
+    case GRAFT_DTYPE_UINT8: return ((const guint8 *) t->data)[i];
+    case GRAFT_DTYPE_INT16: return ((const gint16 *) t->data)[i];
+    case GRAFT_DTYPE_UINT16: return ((const guint16 *) t->data)[i];
+    case GRAFT_DTYPE_COMPLEX128: return ((const double *) t->data)[2 * i];
     case GRAFT_DTYPE_INVALID: default: return NAN;
     }
 }
@@ -586,6 +600,10 @@ format_element (GString *s, const GraftTensor *t, gsize i)
     case GRAFT_DTYPE_BOOL:
       g_string_append (s, v != 0 ? "True" : "False");
       return;
+    case GRAFT_DTYPE_INT8:
+    case GRAFT_DTYPE_UINT8:
+    case GRAFT_DTYPE_INT16:
+    case GRAFT_DTYPE_UINT16:
     case GRAFT_DTYPE_INT32:
     case GRAFT_DTYPE_INT64:
       g_string_append_printf (s, "%" G_GINT64_FORMAT, (gint64) v);

@@ -23,9 +23,20 @@ G_BEGIN_DECLS
  * @GRAFT_DTYPE_BOOL: boolean stored in one byte (`guint8`, 0 or 1)
  * @GRAFT_DTYPE_COMPLEX64: pair of 32-bit floats; storage only, no op
  *   computes with it and it has no default initializer
+ * @GRAFT_DTYPE_FLOAT16: IEEE 754 binary16 (`half`), stored as `guint16`;
+ *   ops compute in float32 and round to nearest even on store
+ * @GRAFT_DTYPE_BFLOAT16: the upper 16 bits of a float32, stored as
+ *   `guint16`; ops compute in float32 and round to nearest even on store
+ * @GRAFT_DTYPE_INT8: 8-bit signed integer (`gint8`)
+ * @GRAFT_DTYPE_UINT8: 8-bit unsigned integer (`guint8`)
+ * @GRAFT_DTYPE_INT16: 16-bit signed integer (`gint16`)
+ * @GRAFT_DTYPE_UINT16: 16-bit unsigned integer (`guint16`)
+ * @GRAFT_DTYPE_COMPLEX128: pair of 64-bit floats; storage only, like
+ *   complex64
  *
  * The element type of a tensor. The names follow TensorFlow's
- * (`float32`, `int64`, …), see graft_dtype_get_name().
+ * (`float32`, `int64`, …), see graft_dtype_get_name(). Values are
+ * appended, never renumbered: they are part of the ABI.
  */
 typedef enum {
   GRAFT_DTYPE_INVALID = 0,
@@ -35,6 +46,13 @@ typedef enum {
   GRAFT_DTYPE_INT64,
   GRAFT_DTYPE_BOOL,
   GRAFT_DTYPE_COMPLEX64,
+  GRAFT_DTYPE_FLOAT16,
+  GRAFT_DTYPE_BFLOAT16,
+  GRAFT_DTYPE_INT8,
+  GRAFT_DTYPE_UINT8,
+  GRAFT_DTYPE_INT16,
+  GRAFT_DTYPE_UINT16,
+  GRAFT_DTYPE_COMPLEX128,
 } GraftDType;
 
 /**

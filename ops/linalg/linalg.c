@@ -53,9 +53,11 @@ variant_if_supported (const char *name)
   return NULL;
 }
 
+/* MatMul's dtypes are TensorFlow 1.15's CPU registrations less complex;
+ * int64 is Graft's own addition, kept. */
 static const GraftOpInfo linalg_ops[] = {
   { "MatMul", "(a: T, b: T, transpose_a: bool = false, transpose_b: bool = false) -> (product: T), "
-    "T in {float32, float64, int32, int64}",
+    "T in {float16, bfloat16, float32, float64, int32, int64}",
     "The matrix product a · b, each transposed first if asked; integers wrap", "MatMul",
     graft_shape_matmul, G_CALLBACK (linalg_matmul), 6, 0, { NULL } },
 };

@@ -79,6 +79,39 @@ portable_float (GraftKernel       *k,
     variant->f32 (ta, tb, m, n, depth, a, b, c);
 }
 
+/* float16 and bfloat16: widened to float32, multiplied by the float32
+ * GEMM, each product element rounded once to nearest even. */
+static void
+matmul_half (GraftKernel      *k,
+             const LinalgGemm *gemm,
+             GraftDType        dtype,
+             gboolean          ta,
+             gboolean          tb,
+             gsize             m,
+             gsize             n,
+             gsize             depth,
+             gconstpointer     pa,
+             gconstpointer     pb,
+             gpointer          pc)
+{
+  float *fa = g_try_new (float, MAX (m * depth, 1));
+  float *fb = g_try_new (float, MAX (depth * n, 1));
+  float *fc = g_try_new (float, MAX (m * n, 1));
+
+  if (fa == NULL || fb == NULL || fc == NULL)
+    graft_kernel_set_error (k, "Out of memory widening %s to float32", graft_dtype_get_name (dtype));
+  else
+    {
+      graft_dtype_widen_to_float (dtype, pa, fa, m * depth);
+      graft_dtype_widen_to_float (dtype, pb, fb, depth * n);
+      portable_float (k, gemm->portable, FALSE, ta, tb, m, n, depth, fa, fb, fc);
+      graft_dtype_narrow_from_float (dtype, fc, pc, m * n);
+    }
+  g_free (fa);
+  g_free (fb);
+  g_free (fc);
+}
+
 void
 linalg_matmul (GraftKernel       *k,
                const GraftTensor *a,
@@ -144,6 +177,10 @@ linalg_matmul (GraftKernel       *k,
       break;
     case GRAFT_DTYPE_INT64:
       gemm_u64_generic (transpose_a, transpose_b, m, n, depth, pa, pb, pc);
+      break;
+    case GRAFT_DTYPE_FLOAT16:
+    case GRAFT_DTYPE_BFLOAT16:
+      matmul_half (k, gemm, graft_tensor_get_dtype (a), transpose_a, transpose_b, m, n, depth, pa, pb, pc);
       break;
     default:
       graft_kernel_set_error (k, "MatMul does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (a)));

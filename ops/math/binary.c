@@ -72,7 +72,7 @@ DEFINE_BINARY (f64, double)
 
 /* Integer division truncates toward zero as C does; division by zero is an
  * error, not a crash. */
-#define DEFINE_BINARY_INT(suffix, ctype)                                                  \
+#define DEFINE_BINARY_INT(suffix, ctype, IS_MINUS_ONE)                                    \
   static gboolean                                                                         \
   binary_##suffix (BinaryOp op, const ctype *x, gint64 sx, const ctype *y, gint64 sy,      \
                    ctype *z, gsize n)                                                     \
@@ -88,15 +88,21 @@ DEFINE_BINARY (f64, double)
             ctype d = y[i * sy];                                                          \
             if (d == 0)                                                                   \
               return FALSE;                                                               \
-            z[i] = (d == -1) ? (ctype) (0 - (guint64) x[i * sx]) : x[i * sx] / d;        \
+            z[i] = (IS_MINUS_ONE) ? (ctype) (0 - (guint64) x[i * sx]) : (ctype) (x[i * sx] / d); \
           }                                                                               \
         break;                                                                            \
       }                                                                                   \
     return TRUE;                                                                          \
   }
 
-DEFINE_BINARY_INT (i32, gint32)
-DEFINE_BINARY_INT (i64, gint64)
+/* x / -1 is negated by hand: INT_MIN / -1 traps on x86. Unsigned types
+ * have no -1, and saying so avoids an always-false comparison. */
+DEFINE_BINARY_INT (i8, gint8, d == -1)
+DEFINE_BINARY_INT (u8, guint8, FALSE)
+DEFINE_BINARY_INT (i16, gint16, d == -1)
+DEFINE_BINARY_INT (u16, guint16, FALSE)
+DEFINE_BINARY_INT (i32, gint32, d == -1)
+DEFINE_BINARY_INT (i64, gint64, d == -1)
 
 static gboolean
 run_loop (GraftDType     dtype,
@@ -114,28 +120,34 @@ run_loop (GraftDType     dtype,
     case GRAFT_DTYPE_FLOAT64: binary_f64 (op, (const double *) x, sx, (const double *) y, sy, (double *) z, n); return TRUE;
     case GRAFT_DTYPE_INT32: return binary_i32 (op, (const gint32 *) x, sx, (const gint32 *) y, sy, (gint32 *) z, n);
     case GRAFT_DTYPE_INT64: return binary_i64 (op, (const gint64 *) x, sx, (const gint64 *) y, sy, (gint64 *) z, n);
+    case GRAFT_DTYPE_INT8: return binary_i8 (op, (const gint8 *) x, sx, (const gint8 *) y, sy, (gint8 *) z, n);
+    case GRAFT_DTYPE_UINT8: return binary_u8 (op, (const guint8 *) x, sx, (const guint8 *) y, sy, (guint8 *) z, n);
+    case GRAFT_DTYPE_INT16: return binary_i16 (op, (const gint16 *) x, sx, (const gint16 *) y, sy, (gint16 *) z, n);
+    case GRAFT_DTYPE_UINT16: return binary_u16 (op, (const guint16 *) x, sx, (const guint16 *) y, sy, (guint16 *) z, n);
     default: return TRUE;
     }
 }
 
-/* Runs the innermost axis as one strided loop; outer axes walk an index. */
+/* Runs the innermost axis as one strided loop; outer axes walk an index.
+ * The shapes come from the tensors, the elements (of `dtype`) from px, py
+ * and pz, so 16-bit floats can run through here widened to float32. */
 static void
-binary (GraftKernel       *k,
-        BinaryOp           op,
-        const GraftTensor *x,
-        const GraftTensor *y,
-        GraftTensor       *z)
+binary_buffers (GraftKernel       *k,
+                BinaryOp           op,
+                GraftDType         dtype,
+                const GraftTensor *x,
+                const guint8      *px,
+                const GraftTensor *y,
+                const guint8      *py,
+                const GraftTensor *z,
+                guint8            *pz)
 {
-  GraftDType dtype = graft_tensor_get_dtype (z);
   gsize esize = graft_dtype_get_size (dtype);
   gsize nz = graft_tensor_get_num_elements (z);
   gsize nx = graft_tensor_get_num_elements (x), ny = graft_tensor_get_num_elements (y);
   guint rank;
   const gint64 *dims;
   gint64 sx[GRAFT_MATH_MAX_RANK], sy[GRAFT_MATH_MAX_RANK], idx[GRAFT_MATH_MAX_RANK];
-  const guint8 *px = graft_tensor_get_data (x, NULL);
-  const guint8 *py = graft_tensor_get_data (y, NULL);
-  guint8 *pz = graft_kernel_get_output_data (k, z);
   gsize total = graft_tensor_get_num_elements (z), inner, done = 0;
   gint64 ix = 0, iy = 0, inner_sx, inner_sy;
 
@@ -175,16 +187,9 @@ binary (GraftKernel       *k,
     {
       const guint8 *ax = px + ix * esize, *ay = py + iy * esize;
       guint8 *az = pz + done * esize;
-      gboolean ok = TRUE;
+      gboolean ok;
 
-      switch (dtype)
-        {
-        case GRAFT_DTYPE_FLOAT32: binary_f32 (op, (const float *) ax, inner_sx, (const float *) ay, inner_sy, (float *) az, inner); break;
-        case GRAFT_DTYPE_FLOAT64: binary_f64 (op, (const double *) ax, inner_sx, (const double *) ay, inner_sy, (double *) az, inner); break;
-        case GRAFT_DTYPE_INT32: ok = binary_i32 (op, (const gint32 *) ax, inner_sx, (const gint32 *) ay, inner_sy, (gint32 *) az, inner); break;
-        case GRAFT_DTYPE_INT64: ok = binary_i64 (op, (const gint64 *) ax, inner_sx, (const gint64 *) ay, inner_sy, (gint64 *) az, inner); break;
-        default: graft_kernel_set_error (k, "unsupported dtype %s", graft_dtype_get_name (dtype)); return;
-        }
+      ok = run_loop (dtype, op, ax, inner_sx, ay, inner_sy, az, inner);
       if (!ok)
         {
           graft_kernel_set_error (k, "Integer division by zero");
@@ -204,6 +209,48 @@ binary (GraftKernel       *k,
           idx[a] = 0;
         }
     }
+}
+
+/* The 16-bit floats compute in float32, as TensorFlow's Eigen::half and
+ * bfloat16 do, rounding each result once on store. */
+static void
+binary (GraftKernel       *k,
+        BinaryOp           op,
+        const GraftTensor *x,
+        const GraftTensor *y,
+        GraftTensor       *z)
+{
+  GraftDType dtype = graft_tensor_get_dtype (z);
+  const guint8 *px = graft_tensor_get_data (x, NULL);
+  const guint8 *py = graft_tensor_get_data (y, NULL);
+  guint8 *pz = graft_kernel_get_output_data (k, z);
+  gsize nx, ny, nz;
+  float *fx, *fy, *fz;
+
+  if (dtype != GRAFT_DTYPE_FLOAT16 && dtype != GRAFT_DTYPE_BFLOAT16)
+    {
+      binary_buffers (k, op, dtype, x, px, y, py, z, pz);
+      return;
+    }
+  nx = graft_tensor_get_num_elements (x);
+  ny = graft_tensor_get_num_elements (y);
+  nz = graft_tensor_get_num_elements (z);
+  fx = g_try_new (float, MAX (nx, 1));
+  fy = g_try_new (float, MAX (ny, 1));
+  fz = g_try_new (float, MAX (nz, 1));
+  if (fx == NULL || fy == NULL || fz == NULL)
+    graft_kernel_set_error (k, "Out of memory widening %s to float32", graft_dtype_get_name (dtype));
+  else
+    {
+      graft_dtype_widen_to_float (dtype, px, fx, nx);
+      graft_dtype_widen_to_float (dtype, py, fy, ny);
+      binary_buffers (k, op, GRAFT_DTYPE_FLOAT32, x, (const guint8 *) fx, y, (const guint8 *) fy,
+                      z, (guint8 *) fz);
+      graft_dtype_narrow_from_float (dtype, fz, pz, nz);
+    }
+  g_free (fx);
+  g_free (fy);
+  g_free (fz);
 }
 
 void

@@ -5,18 +5,31 @@
  */
 #include "math-kernels.h"
 
-#define NUMERIC "T in {float32, float64, int32, int64}"
-#define REAL "T in {float32, float64}"
-#define CASTABLE "{float32, float64, int32, int64, bool}"
+/* The dtypes each op takes are TensorFlow 1.15's CPU kernel
+ * registrations, less complex64/complex128, which Graft stores but does not
+ * compute with:
+ *   Add              half bfloat16 float double int8 uint8 int16 int32 int64
+ *   Sub, Mul         half bfloat16 float double int8 uint8 int16 uint16 int32 int64
+ *   Div              half bfloat16 float double uint8 int16 uint16 int32 int64
+ *   Neg, Square      half bfloat16 float double int32 int64
+ *   Sqrt, Exp, Log   half bfloat16 float double
+ *   Cast             every pair */
+#define ADD_T "T in {float16, bfloat16, float32, float64, int8, uint8, int16, int32, int64}"
+#define SUB_MUL_T "T in {float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64}"
+#define DIV_T "T in {float16, bfloat16, float32, float64, uint8, int16, uint16, int32, int64}"
+#define NUMERIC "T in {float16, bfloat16, float32, float64, int32, int64}"
+#define REAL "T in {float16, bfloat16, float32, float64}"
+/* Cast takes every dtype, as TensorFlow 1.15's CPU kernel does. */
+#define CASTABLE "{float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64, bool, complex64, complex128}"
 
 static const GraftOpInfo math_ops[] = {
-  { "Add", "(x: T, y: T) -> (z: T), " NUMERIC, "x + y, broadcasting", "add",
+  { "Add", "(x: T, y: T) -> (z: T), " ADD_T, "x + y, broadcasting", "add",
     graft_shape_broadcast, G_CALLBACK (math_add), 4, 0, { NULL } },
-  { "Sub", "(x: T, y: T) -> (z: T), " NUMERIC, "x - y, broadcasting", "sub",
+  { "Sub", "(x: T, y: T) -> (z: T), " SUB_MUL_T, "x - y, broadcasting", "sub",
     graft_shape_broadcast, G_CALLBACK (math_sub), 4, 0, { NULL } },
-  { "Mul", "(x: T, y: T) -> (z: T), " NUMERIC, "x * y, broadcasting", "mul",
+  { "Mul", "(x: T, y: T) -> (z: T), " SUB_MUL_T, "x * y, broadcasting", "mul",
     graft_shape_broadcast, G_CALLBACK (math_mul), 4, 0, { NULL } },
-  { "Div", "(x: T, y: T) -> (z: T), " NUMERIC, "x / y, broadcasting; integers truncate", "truediv",
+  { "Div", "(x: T, y: T) -> (z: T), " DIV_T, "x / y, broadcasting; integers truncate", "truediv",
     graft_shape_broadcast, G_CALLBACK (math_div), 4, 0, { NULL } },
   { "Neg", "(x: T) -> (y: T), " NUMERIC, "-x, elementwise", "Neg",
     graft_shape_same_as_input, G_CALLBACK (math_neg), 3, 0, { NULL } },

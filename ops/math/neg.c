@@ -18,6 +18,8 @@ math_neg (GraftKernel       *k,
     {
     case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, -v); break;
     case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, -v); break;
+    case GRAFT_DTYPE_FLOAT16:
+    case GRAFT_DTYPE_BFLOAT16: OP_UNARY_LOOP_HALF (graft_tensor_get_dtype (x), in, out, n, -v); break;
     case GRAFT_DTYPE_INT32: OP_UNARY_LOOP (gint32, in, out, n, (gint32) (0u - (guint32) v)); break;
     case GRAFT_DTYPE_INT64: OP_UNARY_LOOP (gint64, in, out, n, (gint64) (G_GUINT64_CONSTANT (0) - (guint64) v)); break;
     default:

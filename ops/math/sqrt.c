@@ -19,6 +19,8 @@ math_sqrt (GraftKernel       *k,
     {
     case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, sqrtf (v)); break;
     case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, sqrt (v)); break;
+    case GRAFT_DTYPE_FLOAT16:
+    case GRAFT_DTYPE_BFLOAT16: OP_UNARY_LOOP_HALF (graft_tensor_get_dtype (x), in, out, n, sqrtf (v)); break;
     default:
       graft_kernel_set_error (k, "Sqrt does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (x)));
     }

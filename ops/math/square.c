@@ -17,6 +17,8 @@ math_square (GraftKernel       *k,
     {
     case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, v * v); break;
     case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, v * v); break;
+    case GRAFT_DTYPE_FLOAT16:
+    case GRAFT_DTYPE_BFLOAT16: OP_UNARY_LOOP_HALF (graft_tensor_get_dtype (x), in, out, n, v * v); break;
     /* Unsigned arithmetic: the wrapped product without signed overflow. */
     case GRAFT_DTYPE_INT32: OP_UNARY_LOOP (gint32, in, out, n, (gint32) ((guint32) v * (guint32) v)); break;
     case GRAFT_DTYPE_INT64: OP_UNARY_LOOP (gint64, in, out, n, (gint64) ((guint64) v * (guint64) v)); break;

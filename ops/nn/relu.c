@@ -19,6 +19,13 @@ nn_relu (GraftKernel       *k,
     {
     case GRAFT_DTYPE_FLOAT32: OP_UNARY_LOOP (float, in, out, n, v < 0 ? 0.0f : v); break;
     case GRAFT_DTYPE_FLOAT64: OP_UNARY_LOOP (double, in, out, n, v < 0 ? 0.0 : v); break;
+    case GRAFT_DTYPE_FLOAT16:
+    case GRAFT_DTYPE_BFLOAT16: OP_UNARY_LOOP_HALF (graft_tensor_get_dtype (features), in, out, n, v < 0 ? 0.0f : v); break;
+    case GRAFT_DTYPE_INT8: OP_UNARY_LOOP (gint8, in, out, n, v < 0 ? 0 : v); break;
+    case GRAFT_DTYPE_INT16: OP_UNARY_LOOP (gint16, in, out, n, v < 0 ? 0 : v); break;
+    /* Unsigned values are never negative: Relu is the identity. */
+    case GRAFT_DTYPE_UINT8: OP_UNARY_LOOP (guint8, in, out, n, v); break;
+    case GRAFT_DTYPE_UINT16: OP_UNARY_LOOP (guint16, in, out, n, v); break;
     case GRAFT_DTYPE_INT32: OP_UNARY_LOOP (gint32, in, out, n, v < 0 ? 0 : v); break;
     case GRAFT_DTYPE_INT64: OP_UNARY_LOOP (gint64, in, out, n, v < 0 ? 0 : v); break;
     default:

@@ -178,7 +178,23 @@ sum_run (gpointer user_data,
     case GRAFT_DTYPE_FLOAT64: SUM_RUN (double, double, s->accf); break;
     case GRAFT_DTYPE_INT32: SUM_RUN (gint32, guint64, s->acci); break;
     case GRAFT_DTYPE_INT64: SUM_RUN (gint64, guint64, s->acci); break;
-    default: break; /* the kernels accept only the four dtypes above */
+    case GRAFT_DTYPE_INT8: SUM_RUN (gint8, guint64, s->acci); break;
+    case GRAFT_DTYPE_UINT8: SUM_RUN (guint8, guint64, s->acci); break;
+    case GRAFT_DTYPE_INT16: SUM_RUN (gint16, guint64, s->acci); break;
+    case GRAFT_DTYPE_UINT16: SUM_RUN (guint16, guint64, s->acci); break;
+    /* The 16-bit floats: widened one element at a time, then as float32. */
+    case GRAFT_DTYPE_FLOAT16:
+    case GRAFT_DTYPE_BFLOAT16:
+      {
+        const guint16 *x = (const guint16 *) s->data + in_offset;
+        double *a = s->accf + out_offset;
+        gboolean half = s->dtype == GRAFT_DTYPE_FLOAT16;
+
+        for (gsize i = 0; i < len; i++)
+          a[reduced ? 0 : i] += half ? graft_half_to_float (x[i]) : graft_bfloat16_to_float (x[i]);
+      }
+      break;
+    default: break; /* the kernels accept only the dtypes above */
     }
 }
 

@@ -51,6 +51,26 @@ max_run (gpointer user_data,
     case GRAFT_DTYPE_FLOAT64: MAX_RUN (double); break;
     case GRAFT_DTYPE_INT32: MAX_RUN (gint32); break;
     case GRAFT_DTYPE_INT64: MAX_RUN (gint64); break;
+    case GRAFT_DTYPE_INT8: MAX_RUN (gint8); break;
+    case GRAFT_DTYPE_UINT8: MAX_RUN (guint8); break;
+    case GRAFT_DTYPE_INT16: MAX_RUN (gint16); break;
+    case GRAFT_DTYPE_UINT16: MAX_RUN (guint16); break;
+    case GRAFT_DTYPE_FLOAT16:
+    case GRAFT_DTYPE_BFLOAT16:
+      {
+        /* Compared as floats; the winner's bits are copied, not rounded. */
+        const guint16 *x = (const guint16 *) s->data + in_offset;
+        guint16 *m = (guint16 *) s->out + out_offset;
+        float (*widen) (guint16) = s->dtype == GRAFT_DTYPE_FLOAT16 ? graft_half_to_float : graft_bfloat16_to_float;
+
+        for (gsize i = 0; i < len; i++)
+          {
+            guint16 *t = &m[reduced ? 0 : i];
+            if (ABOVE (widen (x[i]), widen (*t)))
+              *t = x[i];
+          }
+      }
+      break;
     default: break; /* reduce_max accepts only these */
     }
 }
@@ -78,6 +98,12 @@ reduce_max (GraftKernel       *k,
       case GRAFT_DTYPE_FLOAT64: ((double *) out)[i] = -INFINITY; break;
       case GRAFT_DTYPE_INT32: ((gint32 *) out)[i] = G_MININT32; break;
       case GRAFT_DTYPE_INT64: ((gint64 *) out)[i] = G_MININT64; break;
+      case GRAFT_DTYPE_INT8: ((gint8 *) out)[i] = G_MININT8; break;
+      case GRAFT_DTYPE_UINT8: ((guint8 *) out)[i] = 0; break;
+      case GRAFT_DTYPE_INT16: ((gint16 *) out)[i] = G_MININT16; break;
+      case GRAFT_DTYPE_UINT16: ((guint16 *) out)[i] = 0; break;
+      case GRAFT_DTYPE_FLOAT16: ((guint16 *) out)[i] = 0xfc00; break;  /* -inf */
+      case GRAFT_DTYPE_BFLOAT16: ((guint16 *) out)[i] = 0xff80; break; /* -inf */
       default:
         graft_kernel_set_error (k, "ReduceMax does not support %s", graft_dtype_get_name (dtype));
         return;

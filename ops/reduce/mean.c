@@ -48,6 +48,12 @@ reduce_mean (GraftKernel       *k,
       case GRAFT_DTYPE_FLOAT64: ((double *) out)[i] = accf[i] / (double) count; break;
       case GRAFT_DTYPE_INT32: ((gint32 *) out)[i] = (gint32) ((gint64) (gint32) (guint32) acci[i] / (gint64) count); break;
       case GRAFT_DTYPE_INT64: ((gint64 *) out)[i] = (gint64) acci[i] / (gint64) count; break;
+      case GRAFT_DTYPE_INT8: ((gint8 *) out)[i] = (gint8) ((gint64) (gint8) (guint8) acci[i] / (gint64) count); break;
+      case GRAFT_DTYPE_UINT8: ((guint8 *) out)[i] = (guint8) ((guint8) acci[i] / count); break;
+      case GRAFT_DTYPE_INT16: ((gint16 *) out)[i] = (gint16) ((gint64) (gint16) (guint16) acci[i] / (gint64) count); break;
+      case GRAFT_DTYPE_UINT16: ((guint16 *) out)[i] = (guint16) ((guint16) acci[i] / count); break;
+      case GRAFT_DTYPE_FLOAT16: ((guint16 *) out)[i] = graft_float_to_half ((float) (accf[i] / (double) count)); break;
+      case GRAFT_DTYPE_BFLOAT16: ((guint16 *) out)[i] = graft_float_to_bfloat16 ((float) (accf[i] / (double) count)); break;
       default:
         graft_kernel_set_error (k, "ReduceMean does not support %s", graft_dtype_get_name (dtype));
         return;

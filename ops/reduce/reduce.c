@@ -4,8 +4,11 @@
  */
 #include "reduce-kernels.h"
 
+/* Every real number type, as TensorFlow 1.15 registers Sum, Mean and Max
+ * on the CPU (complex Sum/Mean are left out with the rest of complex
+ * arithmetic). The 16-bit floats accumulate in double and round once. */
 #define SIGNATURE "(input: T, axis: list(int) = [], keep_dims: bool = false) -> (output: T), " \
-                  "T in {float32, float64, int32, int64}"
+                  "T in {float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64}"
 
 static const GraftOpInfo reduce_ops[] = {
   { "ReduceSum", SIGNATURE, "The sum of input over axis (every axis when empty); integers wrap", "Sum",

@@ -32,9 +32,15 @@ init_check_float (GraftShapeContext *ctx,
   GraftDType dtype = graft_shape_context_get_attr_type (ctx, "T");
   g_autofree char *name = NULL;
 
-  if (graft_dtype_is_floating (dtype))
+  if (init_dtype_is_float (dtype))
     return TRUE;
   name = graft_dtype_to_string (dtype);
+  if (graft_dtype_is_floating (dtype))
+    {
+      g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE,
+                   "Initializers do not generate %s yet; give the variable a value instead", name);
+      return FALSE;
+    }
   g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE, "Expected floating point type, got %s.", name);
   return FALSE;
 }

@@ -14,6 +14,15 @@
 
 G_BEGIN_DECLS
 
+/* The float dtypes the initializers fill. float16 and bfloat16 are
+ * floating too (graft_dtype_is_floating()), but no initializer generates
+ * them yet: they are refused with an error rather than half-filled. */
+static inline gboolean
+init_dtype_is_float (GraftDType dtype)
+{
+  return dtype == GRAFT_DTYPE_FLOAT32 || dtype == GRAFT_DTYPE_FLOAT64;
+}
+
 /* common.c */
 gboolean init_shape_output     (GraftShapeContext *ctx);
 gboolean init_check_float      (GraftShapeContext *ctx, GError **error);

@@ -96,7 +96,7 @@ init_random_uniform_shape (GraftShapeContext *ctx,
   const char *bound[] = { "minval", "maxval" };
   double v[2];
 
-  if (graft_dtype_is_floating (dtype))
+  if (init_dtype_is_float (dtype))
     return init_shape_output (ctx);
   if (dtype != GRAFT_DTYPE_INT32 && dtype != GRAFT_DTYPE_INT64)
     {
@@ -142,7 +142,7 @@ init_random_uniform (GraftKernel *k,
   gsize n = graft_tensor_get_num_elements (out);
   GraftPhilox gen;
 
-  if (graft_dtype_is_floating (dtype))
+  if (init_dtype_is_float (dtype))
     {
       init_fill_uniform (k, out, minval, isnan (maxval) ? 1.0 : maxval);
       return;

@@ -20,7 +20,7 @@ gboolean
 init_xavier_shape (GraftShapeContext *ctx,
                    GError           **error)
 {
-  if (!graft_dtype_is_floating (graft_shape_context_get_attr_type (ctx, "T")))
+  if (!init_dtype_is_float (graft_shape_context_get_attr_type (ctx, "T")))
     {
       g_set_error_literal (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE,
                            "Cannot create initializer for non-floating point type.");

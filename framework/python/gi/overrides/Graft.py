@@ -25,6 +25,14 @@ copies too. ``Session.run()`` returns such copies (or the
 
 NumPy is imported when a conversion first needs it, so the rest of the
 binding works without it.
+
+The dtypes map to NumPy's of the same name (``float16`` is
+``numpy.float16``, ``uint8`` is ``numpy.uint8``, ``complex128`` is
+``numpy.complex128``, …) except ``bfloat16``, which NumPy lacks: a
+bfloat16 tensor reads as a ``numpy.float32`` array (exact: a bfloat16 is
+the upper half of a float32), and values given for a bfloat16 tensor are
+converted to float32 and rounded to nearest even, NaN kept, as libgraft
+rounds. ``numpy_dtype('bfloat16')`` is therefore ``float32``.
 """
 
 import contextlib
@@ -102,8 +110,24 @@ def as_dtype(value):
 
 
 def numpy_dtype(value):
-    """The NumPy dtype of a Graft.DType (their names are the same)."""
-    return _numpy().dtype(Graft.dtype_get_name(as_dtype(value)))
+    """The NumPy dtype of a Graft.DType (their names are the same; bfloat16,
+    which NumPy lacks, is float32: see the module documentation)."""
+    dtype_ = as_dtype(value)
+    if dtype_ == Graft.DType.BFLOAT16:
+        return _numpy().dtype('float32')
+    return _numpy().dtype(Graft.dtype_get_name(dtype_))
+
+
+def _bfloat16_bits(array):
+    """The bfloat16 bit patterns (uint16) of a float32 array: round to
+    nearest even on the float's bits, as graft_float_to_bfloat16() does."""
+    numpy = _numpy()
+    bits = numpy.ascontiguousarray(array, dtype=numpy.float32).view(numpy.uint32)
+    rounded = (bits + numpy.uint32(0x7fff) + ((bits >> 16) & 1)) >> 16
+    # A NaN is kept quiet rather than rounded into Inf.
+    nan = (bits & 0x7fffffff) > 0x7f800000
+    rounded = numpy.where(nan, (bits >> 16) | 0x40, rounded)
+    return rounded.astype(numpy.uint16)
 
 
 __all__ += ['as_dtype', 'numpy_dtype']
@@ -715,9 +739,12 @@ class Tensor(Graft.Tensor):
         converted to *dtype* when given (else NumPy's dtype for it)."""
         numpy = _numpy()
         array = numpy.asarray(value, dtype=numpy_dtype(dtype) if dtype is not None else None)
-        gdtype = as_dtype(array.dtype)
+        gdtype = as_dtype(dtype) if dtype is not None else as_dtype(array.dtype)
+        shape = Graft.Shape.new(list(array.shape))
+        if gdtype == Graft.DType.BFLOAT16:
+            return Graft.Tensor.new_from_data(gdtype, shape, _bfloat16_bits(array).tobytes(order='C'))
         # tobytes() gives the elements row-major whatever the array's strides.
-        return Graft.Tensor.new_from_data(gdtype, Graft.Shape.new(list(array.shape)), array.tobytes(order='C'))
+        return Graft.Tensor.new_from_data(gdtype, shape, array.tobytes(order='C'))
 
     shape = property(lambda self: _shape_tuple(self.get_shape()), doc='The shape, as a tuple.')
     dtype = property(lambda self: self.get_dtype(), doc='The Graft.DType.')
@@ -726,8 +753,13 @@ class Tensor(Graft.Tensor):
         # get_data() hands over a copy (bytes); the array owns another,
         # writable one: see the module documentation.
         numpy = _numpy()
-        array = numpy.frombuffer(self.get_data(), dtype=numpy_dtype(self.get_dtype()))
-        array = array.reshape(self.shape).copy()
+        if self.get_dtype() == Graft.DType.BFLOAT16:
+            # Widened exactly: the bits are a float32's upper half.
+            bits = numpy.frombuffer(self.get_data(), dtype=numpy.uint16).astype(numpy.uint32) << 16
+            array = bits.view(numpy.float32).reshape(self.shape)
+        else:
+            array = numpy.frombuffer(self.get_data(), dtype=numpy_dtype(self.get_dtype()))
+            array = array.reshape(self.shape).copy()
         return array if dtype is None else array.astype(dtype, copy=False)
 
     def __str__(self):
