@@ -25,6 +25,58 @@ copies too. ``Session.run()`` returns such copies (or the
 
 NumPy is imported when a conversion first needs it, so the rest of the
 binding works without it.
+
+TensorFlow 1.x spellings (``Graft.ops``)::
+
+    tf = Graft.ops
+    x = tf.placeholder(tf.float32, shape=[None, 784], name='x')
+    w = tf.get_variable('w', shape=[784, 10])
+    logits = tf.matmul(x, w) + 0.5          # 0.5 becomes a float32 constant
+    with Graft.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out = sess.run({'logits': logits}, feed_dict={'x:0': images})
+
+- *Default graph*: Graft.ops functions put an op into the graph of its
+  first symbolic input (an Output, a Variable or an op), else into the
+  default graph, TensorFlow's notion: the innermost
+  ``graph.as_default()`` block of the thread, else one process-wide graph
+  (``get_default_graph()``, ``reset_default_graph()``). Inputs from two
+  graphs raise ValueError ``... must be from the same graph as ...``.
+  ``control_dependencies()`` is kept here, per thread and graph, and
+  applies to ops made through Graft.ops and the operators.
+- *Operators*: ``+ - * / @`` and unary ``-`` where the ops exist (Add,
+  Sub, Mul, Div, MatMul, Neg; ``/`` on integers casts to float64 first, as
+  TensorFlow's truediv). ``// % **``, comparisons and ``[]`` have no op yet
+  and raise TypeError naming the missing op. ``==`` is not elementwise.
+- *Dtypes*: ``Output.dtype`` and ``Variable.dtype`` are TensorDType values,
+  TensorFlow's ``tf.DType``: ``'float32'`` / ``'float32_ref'``, equal to
+  those strings, to NumPy types and to Graft.DType values (of the base
+  type), with ``.name``, ``.base_dtype``, ``.as_numpy_dtype``,
+  ``.is_floating``...; being the Graft.DType's integer they go wherever a
+  Graft.DType does. Python values become tensors with TensorFlow's
+  inference: float -> float32, int -> int32 (int64 when out of range),
+  bool -> bool; NumPy values keep their dtype; next to another operand they
+  take its dtype (``x + 1``).
+- *Shapes and names*: ``Output.shape`` is a TensorShape (a tuple with None
+  for unknown dimensions, ``.as_list()``, ``.ndims``), None for an unknown
+  rank; ``name`` is ``'x:0'``, ``op.name`` ``'x'``, for Variables too.
+- *Session.run*: fetches are one fetch or lists, tuples, namedtuples and
+  dicts of them, nested; a fetch is an Output, a Variable, an op, or a
+  string (``'y:0'`` for an output, ``'init'`` for an op, which gives None).
+  Feed keys are Outputs, Variables or ``'x:0'`` strings. Anything else is
+  a TypeError saying what is accepted.
+- *Errors*: every TypeError-class and ValueError-class condition of
+  scopes, name scopes, variables and op building has one error code, and
+  the override raises it as TensorFlow's class: GraftTypeError /
+  GraftValueError, which are also the GLib.Error (domain, code, message),
+  str() being the message, TensorFlow's text first. TypeError:
+  GraphError.INVALID_ATTR, GraphError.DTYPE, ScopeError.NAME_REQUIRED,
+  ScopeError.INVALID_ARGUMENT. ValueError: the other GraphError and
+  ScopeError codes and every VariableError code. IMPROPER_NESTING (either
+  domain) and the session, tensor and plugin domains stay GLib.Error (a
+  RuntimeError). Argument checks made here raise plain TypeError or
+  ValueError naming the argument, with TensorFlow 1.15's texts where it
+  has one (``The reuse parameter must be True or False or None.``).
 """
 
 import contextlib
@@ -233,7 +285,7 @@ def _call(func, *args):
         _pending.exception = None
         if exc is not None:
             raise exc from error
-        raise
+        raise _tf_error(error) from None
     exc = getattr(_pending, 'exception', None)
     _pending.exception = None
     if exc is not None:
@@ -301,6 +353,20 @@ def _apply_request_kwargs(request, kwargs):
             raise TypeError('get_variable() got an unexpected keyword argument %r' % key)
 
 
+def _changed_kwargs(request, kwargs):
+    original = _request_kwargs(request)
+    changed = {}
+    for key, value in kwargs.items():
+        if key in original:
+            try:
+                if original[key] is value or bool(original[key] == value):
+                    continue
+            except (TypeError, ValueError):
+                pass
+        changed[key] = value
+    return changed
+
+
 def _custom_getter(getter):
     """A Graft.CustomGetter from a TensorFlow-style Python getter.
 
@@ -322,7 +388,9 @@ def _custom_getter(getter):
             forwarded = request.copy()
             forwarded.set_name(name)
             kwargs.update(zip(_GETTER_ARGS, args))
-            _apply_request_kwargs(forwarded, kwargs)
+            # Only what the getter changed: the typelib reads a request's
+            # unset collections (NULL) as [], which would mean "none".
+            _apply_request_kwargs(forwarded, _changed_kwargs(request, kwargs))
             return _call(chain.get_variable, forwarded)
 
         try:
@@ -431,6 +499,7 @@ class _VariableScope(object):
 
     def __enter__(self):
         self._scope = _call(Graft.Graph.enter_variable_scope_full, self._graph, *self._args)
+        _remember_python_values(self._scope, getattr(self, '_python_values', None))
         return self._scope
 
     def __exit__(self, exc_type, exc, tb):
@@ -455,7 +524,7 @@ class _NameScope(object):
         self._scope = None
 
     def __enter__(self):
-        self._scope = self._graph.enter_name_scope_full(*self._args)
+        self._scope = _call(Graft.Graph.enter_name_scope_full, self._graph, *self._args)
         return self._scope.get_name()
 
     def __exit__(self, exc_type, exc, tb):
@@ -514,7 +583,9 @@ class Graph(Graft.Graph):
                 options.set_auxiliary_name_scope(bool(auxiliary_name_scope))
             if values is not None:
                 options.set_values(list(values))
-        return _VariableScope(self, name, scope, default_name, _reuse(reuse), options)
+        result = _VariableScope(self, name, scope, default_name, _reuse(reuse), options)
+        result._python_values = _python_values(options, initializer, regularizer, custom_getter)
+        return result
 
     def name_scope(self, name, default_name=None, values=None):
         """``tf.name_scope``, as a context manager giving the scope's name."""
@@ -1153,7 +1224,7 @@ def _build_op(graph, op_type, name, inputs, attrs):
         _ATTR_SETTERS[kind](builder, attr, value)
     for control in _control_inputs(graph):
         builder.add_control_input(control)
-    return builder.finish()
+    return _call(builder.finish)
 
 
 def _attr_value(kind, value, argument):
@@ -1219,7 +1290,8 @@ def _as_input(value, dtype_, graph, argument):
     Operation's handle, else a constant with TensorFlow's conversion to
     *dtype_* (the other operands' dtype) or its inference."""
     if isinstance(value, Graft.Variable):
-        return value.get_value()
+        # A reference input (Assign's ref) takes the variable itself.
+        return _variable_output(value) if argument == 'ref' else value.get_value()
     if isinstance(value, _Operation):
         return value._output
     if isinstance(value, Graft.Output):
@@ -1340,7 +1412,7 @@ def group(*inputs, name=None):
     outputs = [_as_op_output(i, 'inputs') for i in flat]
     graph = _graph_of(outputs, 'group')
     with control_dependencies(outputs, graph=graph):
-        return _build_op(graph, 'NoOp', name, [], [])
+        return _op_result(_build_op(graph, 'NoOp', name, [], []))
 
 
 def global_variables(scope=None):
@@ -1552,6 +1624,164 @@ Session._run_flat = Session.run
 Session.run = _session_run
 
 
+# ---- libgraft's errors as TensorFlow's exception classes ----
+#
+# Every TypeError-class and ValueError-class condition of scopes, name
+# scopes, variables and op building has one error code (see
+# graft-error.h); the override raises each code as the class TensorFlow
+# raises. The exception is also the GLib.Error (same domain, code and
+# message), so ``except GLib.Error`` and ``error.matches()`` still work.
+# str() is the message alone, TensorFlow's text first.
+#
+#   TypeError:
+#     Graft.GraphError.INVALID_ATTR    an attribute of the wrong kind; a
+#                                      constant initializer's verify_shape
+#                                      mismatch (Expected Tensor's shape: ...)
+#     Graft.GraphError.DTYPE           a dtype the op does not take, or that
+#                                      does not agree (Expected int32, got ...)
+#     Graft.ScopeError.NAME_REQUIRED   If default_name is None then
+#                                      name_or_scope is required
+#     Graft.ScopeError.INVALID_ARGUMENT  a name and a scope object at once,
+#                                      an auxiliary_name_scope not a bool
+#   ValueError:
+#     Graft.GraphError.INVALID_NAME, DUPLICATE_NAME, UNKNOWN_OP,
+#     INVALID_INPUT (... must be from the same graph as ..., for name
+#     scopes and variable scopes alike), SHAPE (Too many elements
+#     provided. ...), NOT_FOUND, NAME_REQUIRED (At least one of name ...)
+#     Graft.ScopeError.INVALID_REUSE, REUSE_WITHOUT_NAME
+#     Graft.VariableError.* (every code: already exists, does not exist,
+#     shape/dtype mismatch, ...)
+#   Left as GLib.Error (a RuntimeError): IMPROPER_NESTING of either
+#   domain, and the other domains (session, tensor, plugin).
+#
+# Errors the override finds itself (argument types) are plain TypeError
+# and ValueError naming the argument.
+
+_TYPE_ERRORS = {
+    ('graft-graph-error-quark', int(Graft.GraphError.INVALID_ATTR)),
+    ('graft-graph-error-quark', int(Graft.GraphError.DTYPE)),
+    ('graft-scope-error-quark', int(Graft.ScopeError.NAME_REQUIRED)),
+    ('graft-scope-error-quark', int(Graft.ScopeError.INVALID_ARGUMENT)),
+}
+_VALUE_ERRORS = {('graft-graph-error-quark', int(code)) for code in (
+    Graft.GraphError.INVALID_NAME, Graft.GraphError.DUPLICATE_NAME, Graft.GraphError.UNKNOWN_OP,
+    Graft.GraphError.INVALID_INPUT, Graft.GraphError.SHAPE, Graft.GraphError.NOT_FOUND,
+    Graft.GraphError.NAME_REQUIRED)}
+_VALUE_ERRORS |= {('graft-scope-error-quark', int(Graft.ScopeError.INVALID_REUSE)),
+                  ('graft-scope-error-quark', int(Graft.ScopeError.REUSE_WITHOUT_NAME))}
+_VALUE_ERRORS |= {('graft-variable-error-quark', int(code)) for code in Graft.VariableError.__enum_values__.values()}
+
+
+class GraftTypeError(GLib.Error, TypeError):
+    """A libgraft error TensorFlow raises as TypeError (still a GLib.Error)."""
+
+    def __str__(self):
+        return self.message
+
+
+class GraftValueError(GLib.Error, ValueError):
+    """A libgraft error TensorFlow raises as ValueError (still a GLib.Error)."""
+
+    def __str__(self):
+        return self.message
+
+
+def _tf_error(error):
+    """*error* (a GLib.Error) as the exception class TensorFlow raises for
+    its condition: see the table above."""
+    key = (error.domain, error.code)
+    for table, cls in ((_TYPE_ERRORS, GraftTypeError), (_VALUE_ERRORS, GraftValueError)):
+        if key in table:
+            return cls(error.message, error.domain, error.code)
+    return error
+
+
+__all__ += ['GraftTypeError', 'GraftValueError']
+
+
+# ---- scope setters that take what variable_scope() takes ----
+#
+# Scope.set_initializer(), set_regularizer() and set_custom_getter() take
+# the Python values variable_scope() takes (an initializer's name or a
+# value, ``fn(variable)``, ``getter(next_getter, name, **kwargs)``), and the
+# getters give back the Python object that was set (kept on the scope's
+# wrapper while the typelib holds the Graft object made from it).
+
+def _python_values(options, initializer, regularizer, custom_getter):
+    # ScopeOptions has no getters: None stands for "the Graft object made
+    # from value when the scope was entered".
+    if options is None:
+        return None
+    return {kind: (None, value)
+            for kind, value in (('initializer', initializer), ('regularizer', regularizer),
+                                ('custom_getter', custom_getter))
+            if value is not None}
+
+
+def _remember_python_values(scope, values):
+    if values:
+        scope.__dict__.setdefault('_python_values', {}).update(values)
+
+
+def _scope_setter(kind, convert):
+    def setter(self, value):
+        graft_value = convert(self, value)
+        getattr(Graft.Scope, 'set_' + kind)(self, graft_value)
+        values = self.__dict__.setdefault('_python_values', {})
+        values[kind] = (graft_value, value)
+    setter.__name__ = 'set_' + kind
+    setter.__doc__ = 'Sets the scope\'s %s: what ``variable_scope(%s=...)`` takes.' % (kind, kind)
+    return setter
+
+
+def _scope_getter(kind):
+    def getter(self):
+        current = getattr(Graft.Scope, 'get_' + kind)(self)
+        stored = self.__dict__.get('_python_values', {}).get(kind)
+        if stored is not None and current is not None and (stored[0] is None or stored[0] == current):
+            return stored[1]
+        return current
+    getter.__name__ = 'get_' + kind
+    getter.__doc__ = 'The scope\'s %s: the Python object that was set, else the Graft one.' % kind
+    return getter
+
+
+def _scope_dtype(scope):
+    dtype_ = scope.get_dtype()
+    return None if dtype_ == Graft.DType.INVALID else dtype_
+
+
+Scope.set_initializer = _scope_setter('initializer', lambda s, v: _initializer(v, _scope_dtype(s)))
+Scope.set_regularizer = _scope_setter('regularizer', lambda s, v: _regularizer(v))
+Scope.set_custom_getter = _scope_setter('custom_getter', lambda s, v: _custom_getter(v))
+Scope.get_initializer = _scope_getter('initializer')
+Scope.get_regularizer = _scope_getter('regularizer')
+Scope.get_custom_getter = _scope_getter('custom_getter')
+Scope.set_dtype = lambda self, dtype: Graft.Scope.set_dtype(self, as_dtype(dtype))
+Scope.set_constraint = lambda self, constraint: Graft.Scope.set_constraint(self, _constraint(constraint))
+
+
+# ---- every variable of the store ----
+
+def _all_variables(self):
+    """Every variable of the graph's store in creation order, including
+    those made with ``collections=[]`` (TensorFlow's
+    ``_get_default_variable_store()._vars``)."""
+    return list(Graft.Graph.get_all_variables(self))
+
+
+Graph.all_variables = _all_variables
+
+
+def all_variables():
+    """``Graph.all_variables()`` of the default graph."""
+    return get_default_graph().all_variables()
+
+
+ops.all_variables = all_variables
+__all__.append('all_variables')
+
+
 # ---- imported directly ----
 #
 # When this module was imported first (pydoc), gi.repository.Graft was
@@ -1559,3 +1789,4 @@ Session.run = _session_run
 if _IMPORTED_DIRECTLY:
     for _name in __all__:
         setattr(sys.modules['gi.repository.Graft'], _name, globals()[_name])
+
