@@ -121,6 +121,14 @@ class OpsTest(GraphTest):
         # A float that is not whole does not become an int32 constant.
         with self.assertRaisesRegex(TypeError, r"^Expected int32, got 1.5 of type 'float' instead\.$"):
             tf.constant([1]) + 1.5
+        with self.assertRaisesRegex(TypeError, r"^Expected float32, got 1j of type 'complex' instead\.$"):
+            a + 1j
+        with self.assertRaisesRegex(TypeError, r"^Expected bool, got 1 of type 'int' instead\.$"):
+            tf.constant(1, dtype='bool')
+        with self.assertRaisesRegex(TypeError, r'^Failed to convert object of type str to Tensor'):
+            tf.constant('abc')
+        with self.assertRaisesRegex(TypeError, r"^default_name must be a string, not 3$"):
+            tf.variable_scope(None, default_name=3)
         other = Graft.Graph()
         with other.as_default():
             b = tf.constant([1.0], name='b')
@@ -166,6 +174,8 @@ class OpsTest(GraphTest):
         # A TensorDType is accepted wherever a dtype is.
         self.assertEqual(tf.placeholder(v.dtype.base_dtype).dtype, 'float32')
         self.assertEqual(Graft.dtype_get_name(x.dtype), 'float32')
+        made = self.graph.create_op('Placeholder', name='p', attrs={'dtype': x.dtype})
+        self.assertEqual(made.dtype, 'float32')
 
 
 class SessionTest(GraphTest):

@@ -242,6 +242,8 @@ def _gvalue(value):
     for gtype in (Graft.DType, Graft.Shape, Graft.Tensor):
         if isinstance(value, gtype):
             return GObject.Value(gtype, value)
+    if isinstance(value, TensorDType):
+        return GObject.Value(Graft.DType, value.as_graft_dtype)
     if isinstance(value, type) or _is_numpy(value, 'dtype'):
         return GObject.Value(Graft.DType, as_dtype(value))
     if _is_numpy(value, 'ndarray'):
@@ -1075,6 +1077,8 @@ def _tf_tensor(value, dtype_, argument):
                     and not numpy.all(numpy.equal(numpy.mod(array.real, 1), 0))):
                 raise TypeError
             if target.kind == 'b' and array.dtype.kind != 'b':
+                raise TypeError
+            if target.kind != 'c' and array.dtype.kind == 'c':
                 raise TypeError
             return Tensor.from_array(array.astype(target), dtype_)
         if _is_numpy(value, 'ndarray') or _is_numpy(value, 'generic'):
