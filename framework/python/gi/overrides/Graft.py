@@ -1401,7 +1401,8 @@ def constant(value, dtype=None, shape=None, name=None):
         elif array.size == int(numpy.prod(dims)):
             array = array.reshape(dims)
         else:
-            raise TypeError("Expected Tensor's shape: %s, got %s." % (_shape_repr(tuple(dims)), _shape_repr(array.shape)))
+            raise TypeError("Expected Tensor's shape: %s, got %s."
+                            % (_shape_repr(tuple(dims)), _shape_repr(array.shape)))
         tensor = Tensor.from_array(array)
     return _build_op(get_default_graph(), 'Const', name, [], [('value', Graft.AttrKind.TENSOR, tensor),
                                                               ('dtype', Graft.AttrKind.TYPE, tensor.get_dtype())])
@@ -1437,7 +1438,8 @@ TRAINABLE_VARIABLES = 'trainable_variables'
 
 def _make_ops_namespace():
     import types
-    module = types.ModuleType('gi.repository.Graft.ops', """TensorFlow 1.x's functions, one per registered op definition.
+    module = types.ModuleType('gi.repository.Graft.ops', """\
+TensorFlow 1.x's functions, one per registered op definition.
 
 Generated at import from the registry (``Graft.Registry.get_default()``):
 ``matmul(a, b, transpose_b=True, name='logits')``, ``add``, ``relu``,
