@@ -1402,8 +1402,9 @@ TEST (Initializers, ThroughGetVariable)
 
     EXPECT_EQ (graft_graph_get_variable (graph, "o", vector, GRAFT_DTYPE_FLOAT32, init, &error), nullptr);
     ASSERT_NE (error, nullptr);
-    EXPECT_TRUE (g_str_has_suffix (error->message, "The tensor to initialize must be at least two-dimensional"))
-      << error->message;
+    /* TensorFlow's text first, Graft's context after it. */
+    EXPECT_STREQ (error->message, "The tensor to initialize must be at least two-dimensional "
+                                  "(orthogonal op 'o/Initializer/orthogonal')");
     g_clear_error (&error);
   }
   {
@@ -1412,7 +1413,7 @@ TEST (Initializers, ThroughGetVariable)
 
     EXPECT_EQ (graft_graph_get_variable (graph, "v", matrix, GRAFT_DTYPE_FLOAT32, init, &error), nullptr);
     ASSERT_NE (error, nullptr);
-    EXPECT_TRUE (g_str_has_suffix (error->message, "`scale` must be positive float.")) << error->message;
+    EXPECT_STREQ (error->message, "`scale` must be positive float. (variance_scaling op 'v/Initializer/variance_scaling')");
     g_clear_error (&error);
   }
   /* A failed initializer leaves no variable behind. */
