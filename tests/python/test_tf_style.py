@@ -112,6 +112,17 @@ class OpsTest(GraphTest):
             tf.relu(a, name=3)
         with self.assertRaisesRegex(TypeError, r"^dtype must be a dtype, not 'float99'$"):
             tf.placeholder('float99')
+        with self.assertRaisesRegex(TypeError, r"^dtype must be a dtype, not None$"):
+            tf.placeholder(None)
+        with self.assertRaisesRegex(TypeError, r"^get_variable\(\) name must be a string, not 3$"):
+            tf.get_variable(3, shape=[1])
+        with self.assertRaisesRegex(TypeError, r"^inputs must be an op, an Output or a Variable, not 3$"):
+            tf.group(3)
+        # libgraft's own checks arrive as TensorFlow's classes.
+        with self.assertRaisesRegex(TypeError, r"^RandomUniform op 'RandomUniform': dtype is int32, which is not in"):
+            tf.random_uniform(shape=[2], dtype='int32')
+        with self.assertRaisesRegex(ValueError, r"^ReduceSum op 'Sum': Invalid reduction axis 5"):
+            tf.reduce_sum(a, axis=[5])
         with self.assertRaisesRegex(TypeError, r'^shape must be a shape'):
             tf.placeholder('float32', shape='abc')
         # Dtype mismatches are libgraft's, raised as TensorFlow's TypeError.

@@ -620,6 +620,8 @@ class Graph(Graft.Graph):
                                   name, shape, dtype, initializer, kwargs)
 
     def _get_variable(self, simple, full, name, shape, dtype_, initializer, kwargs):
+        if not isinstance(name, str):
+            raise TypeError('get_variable() name must be a string, not %r' % (name,))
         if 'reuse' in kwargs:
             # libgraft takes reuse from the scopes (only a custom getter
             # may change it on the way): refuse what would be ignored.
@@ -1251,6 +1253,8 @@ def _attr_value(kind, value, argument):
             raise TypeError('%s must be a string, not %r' % (argument, value))
         return value
     if kind == K.TYPE:
+        if value is None:
+            raise TypeError('%s must be a dtype, not None' % argument)
         try:
             return as_dtype(value)
         except TypeError:
