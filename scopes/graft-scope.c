@@ -436,7 +436,8 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
         {
           g_autofree char *a = describe_output (v);
           g_autofree char *b = i > 0 ? describe_output (g_ptr_array_index (options->values, 0)) : NULL;
-          g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_INVALID_ARGUMENT,
+          /* The code name_scope() reports it with: one code per condition. */
+          g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
                        "%s must be from the same graph as %s.", a,
                        b ? b : "the graph the variable scope is entered in");
           return NULL;

@@ -904,6 +904,57 @@ graft_graph_lookup_variable (GraftGraph *graph,
   return v;
 }
 
+static gint
+compare_op_ids (gconstpointer a,
+                gconstpointer b)
+{
+  guint ia = graft_output_get_op_id ((*(GraftVariable *const *) a)->output);
+  guint ib = graft_output_get_op_id ((*(GraftVariable *const *) b)->output);
+
+  return ia < ib ? -1 : ia > ib;
+}
+
+/**
+ * graft_graph_get_all_variables:
+ * @graph: a #GraftGraph
+ * @n_variables: (out): the number of variables
+ *
+ * Every variable of the graph's variable store, in the order they were
+ * made: TensorFlow's `_get_default_variable_store()._vars`. Unlike the
+ * collections it includes variables made with an empty collection list
+ * (`collections=[]`).
+ *
+ * Returns: (array length=n_variables) (transfer container): the variables
+ *
+ * Since: 1.0
+ */
+GraftVariable **
+graft_graph_get_all_variables (GraftGraph *graph,
+                               guint      *n_variables)
+{
+  GraftVariableStore *store;
+  GPtrArray *out;
+
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (n_variables != NULL, NULL);
+
+  store = _graft_variable_store (graph);
+  out = g_ptr_array_new ();
+  g_mutex_lock (&store->lock);
+  for (guint32 i = 0; i <= store->vars.mask; i++)
+    {
+      GraftVariable *v = store->vars.entries[i].value;
+
+      if (v != NULL && v->output != NULL)
+        g_ptr_array_add (out, v);
+    }
+  g_mutex_unlock (&store->lock);
+  /* The store is a hash table: creation order is the ops' order. */
+  g_ptr_array_sort (out, compare_op_ids);
+  *n_variables = out->len;
+  return (GraftVariable **) g_ptr_array_free (out, FALSE);
+}
+
 /**
  * graft_graph_get_collection_variables:
  * @graph: a #GraftGraph

@@ -223,6 +223,9 @@ GRAFT_AVAILABLE_IN_ALL
 GraftVariable  *graft_graph_lookup_variable       (GraftGraph           *graph,
                                                    const char           *name);
 GRAFT_AVAILABLE_IN_ALL
+GraftVariable **graft_graph_get_all_variables     (GraftGraph           *graph,
+                                                   guint                *n_variables);
+GRAFT_AVAILABLE_IN_ALL
 GraftVariable **graft_graph_get_collection_variables (GraftGraph        *graph,
                                                       const char        *key,
                                                       const char        *scope,

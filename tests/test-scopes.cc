@@ -1034,7 +1034,7 @@ TEST (Scopes, EnterErrors)
     graft_scope_options_set_values (o, &foreign, 1);
     EXPECT_EQ (graft_graph_enter_variable_scope_full (g, "x", nullptr, nullptr, GRAFT_REUSE_INHERIT, o, &error),
                nullptr);
-    EXPECT_TRUE (ErrorStartsWith (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_INVALID_ARGUMENT,
+    EXPECT_TRUE (ErrorStartsWith (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
                                   "Tensor(\"foreign:0\", shape=(), dtype=float32) must be from the same graph as"));
     expect_unchanged (g);
   }

@@ -29,9 +29,13 @@ G_BEGIN_DECLS
  * @GRAFT_GRAPH_ERROR_UNKNOWN_OP: no op or initializer of that type is
  *   registered
  * @GRAFT_GRAPH_ERROR_INVALID_INPUT: wrong number of inputs, an output of
- *   another graph, or an output index out of range
+ *   another graph (also for the `values` of name scopes and variable
+ *   scopes: `… must be from the same graph as …`), or an output index out
+ *   of range
  * @GRAFT_GRAPH_ERROR_INVALID_ATTR: an unknown attribute, a value of the wrong
- *   kind, or a required attribute left unset
+ *   kind, a required attribute left unset, or a constant initializer's
+ *   value whose shape is not the one `verify_shape` asks for (TensorFlow's
+ *   TypeError `Expected Tensor's shape: …`)
  * @GRAFT_GRAPH_ERROR_DTYPE: an input or attribute dtype the op does not
  *   accept, or inputs that must agree and do not
  * @GRAFT_GRAPH_ERROR_SHAPE: the op's shape function rejected its inputs

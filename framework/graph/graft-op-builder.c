@@ -6,6 +6,22 @@
 
 /* ---- op creation below the builder ---- */
 
+/* Appends " (TYPE op 'NAME')" to @error's message: the context of an error
+ * whose text is TensorFlow's and must stay first. */
+static void
+append_error_context (GError    **error,
+                      const char *op_type,
+                      const char *op_name)
+{
+  char *message;
+
+  if (error == NULL || *error == NULL)
+    return;
+  message = g_strdup_printf ("%s (%s op '%s')", (*error)->message, op_type, op_name);
+  g_free ((*error)->message);
+  (*error)->message = message;
+}
+
 static char *
 op_desc (const GraftOpDef *def,
          const char       *name)
@@ -332,7 +348,13 @@ _graft_graph_create_op (GraftGraph           *graph,
   ctx.out_dims = out_dims;
   if (!_graft_shape_context_run (&ctx, error))
     {
-      g_prefix_error (error, "%s op '%s': ", def->name, buf->str);
+      /* An initializer's check is TensorFlow's own (constant_initializer's
+       * "Too many elements provided. …"): its text comes first, as users
+       * search for it, and Graft's context follows. */
+      if (def->kind == GRAFT_OP_KIND_INITIALIZER)
+        append_error_context (error, def->name, buf->str);
+      else
+        g_prefix_error (error, "%s op '%s': ", def->name, buf->str);
       goto out;
     }
 

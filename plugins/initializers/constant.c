@@ -72,7 +72,8 @@ init_constant_shape (GraftShapeContext *ctx,
         {
           g_autofree char *want = graft_shape_to_string (shape);
 
-          g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_SHAPE,
+          /* TensorFlow's TypeError: the INVALID_ATTR code (see GraftGraphError). */
+          g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
                        "Expected Tensor's shape: %s, got (%" G_GSIZE_FORMAT ",).", want, n_values);
           return FALSE;
         }

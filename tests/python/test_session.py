@@ -89,8 +89,9 @@ class SessionTest(unittest.TestCase):
         numpy.testing.assert_array_equal(y, feed ** 2)
         y, z = self.sess.run([self.y, self.z], feed_dict={self.x: feed})
         numpy.testing.assert_array_equal(z, feed ** 2 * 0.5)
+        # TensorFlow gives the structure of the fetches: a tuple for a tuple.
         result = self.sess.run((self.w,), feed_dict={})
-        self.assertIsInstance(result, list)
+        self.assertIsInstance(result, tuple)
         numpy.testing.assert_array_equal(result[0], [0.5, 0.5])
 
     def test_feed_conversions(self):
@@ -158,7 +159,7 @@ class SessionTest(unittest.TestCase):
         numpy.testing.assert_array_equal(numpy.asarray(out[0]), [[0.5, 2.0]])
 
     def test_outputs_read_like_tensorflow(self):
-        self.assertEqual(repr(self.x), "<graft.Tensor 'x:0' shape=(?, 2) dtype=float32>")
+        self.assertEqual(repr(self.x), "<graft.Output 'x:0' shape=(None, 2) dtype=float32>")
         self.assertEqual(self.x.shape, (None, 2))
         self.assertEqual(self.z.name, 'mul:0')
         self.assertEqual(self.z.dtype, Graft.DType.FLOAT32)
