@@ -498,12 +498,17 @@ TEST_F (Plugins, ModuleThatCrashesIsFailedNotFatal)
     GTEST_SKIP () << "GRAFT_REGISTRY_FORK=no: the module would crash this process";
   std::string path = hostile_path ("graft-fixture-crash.so");
   g_autoptr(GError) error = NULL;
-  g_autofree char *message =
-    g_strdup_printf ("Plugin file '%s' crashed with signal %d (Bus error) while being scanned", path.c_str (), SIGBUS);
+  g_autofree char *prefix = g_strdup_printf ("Plugin file '%s' crashed with signal ", path.c_str ());
+  g_autofree char *bus = g_strdup_printf ("%d (Bus error) while being scanned", SIGBUS);
 
   EXPECT_EQ (graft_registry_load_plugin (registry, path.c_str (), &error), nullptr);
   ASSERT_TRUE (HasCode (error, GRAFT_PLUGIN_ERROR_NOT_A_MODULE));
-  EXPECT_STREQ (error->message, message);
+  /* SIGBUS, or SIGABRT when a sanitizer in the scanner turns the fault
+   * into an abort after its report. */
+  EXPECT_TRUE (g_str_has_prefix (error->message, prefix)) << error->message;
+  EXPECT_TRUE (g_str_has_suffix (error->message, " while being scanned")) << error->message;
+  if (!g_getenv ("ASAN_OPTIONS") && !g_getenv ("TSAN_OPTIONS"))
+    EXPECT_TRUE (g_str_has_suffix (error->message, bus)) << error->message;
   ASSERT_NE (find_plugin ("graft-fixture-crash.so"), nullptr);
   EXPECT_EQ (graft_plugin_get_status (find_plugin ("graft-fixture-crash.so")), GRAFT_PLUGIN_STATUS_FAILED);
 }

@@ -191,7 +191,8 @@ graft_tensor_new_from_data (GraftDType        dtype,
                           graft_shape_get_rank (shape), _graft_shape_dims (shape));
           return NULL;
         }
-      memcpy (copy, data, size);
+      if (size > 0)
+        memcpy (copy, data, size);
       bytes = g_bytes_new_take (copy, size);
     }
   else
