@@ -210,8 +210,11 @@ init_op_prepare (GraftInitializer *init,
   op->def = _graft_registry_lookup (GRAFT_OP_KIND_INITIALIZER, name);
   if (op->def == NULL)
     {
+      char hint[160];
+
       g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
-                   "No initializer named '%s' is registered (for variable %s)", name, var_name);
+                   "No initializer named '%s' is registered (for variable %s).%s", name, var_name,
+                   _graft_registry_hint (GRAFT_OP_KIND_INITIALIZER, name, hint, sizeof hint));
       return FALSE;
     }
   op->vals = g_new0 (GraftAttrValue, op->def->n_attrs + 1);

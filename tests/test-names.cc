@@ -738,9 +738,21 @@ TEST (Names, BuilderUnknownOpType)
 
   graft_op_builder_set_attr_int (b, "n", 3);
   EXPECT_EQ (graft_op_builder_finish (b, &error), nullptr);
-  EXPECT_TRUE (ErrorStartsWith (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
-                                "No op named 'NoSuchOp' is registered"));
+  EXPECT_TRUE (ErrorIs (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
+                       "No op named 'NoSuchOp' is registered."));
   f.check_unchanged ();
+  g_clear_error (&error);
+
+  /* A slip gets graft-inspect's hint: another case, or an edit or two. */
+  g_autoptr(GraftOpBuilder) typo = graft_op_builder_new (g, "Matmul", "y");
+  EXPECT_EQ (graft_op_builder_finish (typo, &error), nullptr);
+  EXPECT_TRUE (ErrorIs (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
+                       "No op named 'Matmul' is registered. Did you mean 'MatMul'?"));
+  g_clear_error (&error);
+  GraftOutput *none = graft_graph_add_op (g, "Reluu", nullptr, nullptr, 0, &error);
+  EXPECT_EQ (none, nullptr);
+  EXPECT_TRUE (ErrorIs (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
+                       "No op named 'Reluu' is registered. Did you mean 'Relu'?"));
   EXPECT_EQ (graft_graph_get_operation (g, "x"), nullptr);
   EXPECT_EQ (unique (g, "x", FALSE), "x_1");
 

@@ -508,7 +508,9 @@ TEST_F (Plugins, ModuleThatCrashesIsFailedNotFatal)
   EXPECT_TRUE (g_str_has_prefix (error->message, prefix)) << error->message;
   EXPECT_TRUE (g_str_has_suffix (error->message, " while being scanned")) << error->message;
   if (!g_getenv ("ASAN_OPTIONS") && !g_getenv ("TSAN_OPTIONS"))
-    EXPECT_TRUE (g_str_has_suffix (error->message, bus)) << error->message;
+    {
+      EXPECT_TRUE (g_str_has_suffix (error->message, bus)) << error->message;
+    }
   ASSERT_NE (find_plugin ("graft-fixture-crash.so"), nullptr);
   EXPECT_EQ (graft_plugin_get_status (find_plugin ("graft-fixture-crash.so")), GRAFT_PLUGIN_STATUS_FAILED);
 }

@@ -176,6 +176,24 @@ int32_value (void)
 
 /* ---- order of checks (§3.3) ---- */
 
+/* An initializer name that is a slip gets graft-inspect's hint. */
+TEST (Variables, UnknownInitializerSuggestsTheClosestName)
+{
+  g_autoptr(GraftGraph) g = graft_graph_new ();
+  g_autoptr(GraftShape) s23 = shape2 (2, 3);
+  g_autoptr(GraftInitializer) slip = graft_initializer_new ("zeroes", nullptr);
+  g_autoptr(GraftInitializer) far = graft_initializer_new ("no_such_initializer", nullptr);
+  g_autoptr(GError) error = nullptr;
+
+  get_err (g, "w", s23, GRAFT_DTYPE_INVALID, slip, &error);
+  EXPECT_TRUE (ErrorIs (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
+                        "No initializer named 'zeroes' is registered (for variable w). Did you mean 'zeros'?"));
+  g_clear_error (&error);
+  get_err (g, "w", s23, GRAFT_DTYPE_INVALID, far, &error);
+  EXPECT_TRUE (ErrorIs (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
+                        "No initializer named 'no_such_initializer' is registered (for variable w)."));
+}
+
 TEST (Variables, ValueInitializerWithShapeFailsFirst)
 {
   g_autoptr(GraftGraph) g = graft_graph_new ();

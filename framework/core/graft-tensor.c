@@ -590,17 +590,202 @@ graft_tensor_equal (const GraftTensor *tensor,
          memcmp (tensor->data, other->data, tensor->n_bytes) == 0;
 }
 
-static void
-format_element (GString *s, const GraftTensor *t, gsize i)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  double v = load_double (t, i);
+/* ---- printing as NumPy does ----
+ *
+ * NumPy's defaults (precision 8, floatmode "maxprec"): each float is
+ * written with the fewest digits that read back as the same value of its
+ * own dtype (so a float32 0.1 is "0.1", not 0.100000001), at most 8 after
+ * the point; then all elements of the array share one layout: integer
+ * parts right-aligned, fractions left-aligned and padded with spaces, so
+ * the points line up. Very large or very small magnitudes switch the whole
+ * array to scientific notation, as NumPy does. */
 
+typedef struct {
+  gboolean is_float;
+  gboolean sci;
+  guint int_width;              /* widest integer part, sign included */
+  guint frac_width;             /* most fractional digits */
+  guint exp_width;              /* widest exponent digits (sci) */
+  guint width;                  /* non-floats: widest element */
+} PrintLayout;
+
+/* Whether `text` reads back as `v` in the tensor's dtype. */
+static gboolean
+reads_back (const char *text,
+            GraftDType  dtype,
+            double      v)
+{
+  double back = g_ascii_strtod (text, NULL);
+
+  switch (dtype)
+    {
+    case GRAFT_DTYPE_FLOAT32:
+      return (float) back == (float) v;
+    case GRAFT_DTYPE_FLOAT16:
+      return graft_float_to_half ((float) back) == graft_float_to_half ((float) v);
+    case GRAFT_DTYPE_BFLOAT16:
+      return graft_float_to_bfloat16 ((float) back) == graft_float_to_bfloat16 ((float) v);
+    default:
+      return back == v;
+    }
+}
+
+/* The shortest fixed ("%.Nf", N <= 8) or scientific ("%.Ne") text of v
+ * that reads back as v, with trailing zeros of the fraction dropped. */
+static void
+shortest (char       *buf,
+          gsize       size,
+          GraftDType  dtype,
+          double      v,
+          gboolean    sci)
+{
+  char format[8];
+  guint max = sci ? 17 : 8;
+
+  for (guint digits = 0; digits <= max; digits++)
+    {
+      g_snprintf (format, sizeof format, sci ? "%%.%ue" : "%%.%uf", digits);
+      g_ascii_formatd (buf, size, format, v);
+      if (reads_back (buf, dtype, v))
+        return;
+    }
+  /* No 8-digit text is exact: the rounded one, without trailing zeros. */
+  if (!sci && strchr (buf, '.') != NULL)
+    {
+      gsize len = strlen (buf);
+      while (buf[len - 1] == '0')
+        buf[--len] = '\0';
+    }
+}
+
+static void
+split_number (const char *text,
+              guint      *int_len,
+              guint      *frac_len,
+              guint      *exp_len)
+{
+  const char *dot = strchr (text, '.');
+  const char *e = strchr (text, 'e');
+  gsize len = strlen (text);
+
+  *int_len = dot ? (guint) (dot - text) : (guint) (e ? e - text : (gssize) len);
+  *frac_len = dot ? (guint) ((e ? e : text + len) - dot - 1) : 0;
+  *exp_len = e ? (guint) strlen (e + 2) : 0;    /* digits after "e+" */
+}
+
+static void
+plan_layout (const GraftTensor *t,
+             PrintLayout       *layout)
+{
+  double max_abs = 0, min_abs = G_MAXDOUBLE;
+  guint nonfinite = 0;
+  char buf[64];
+
+  memset (layout, 0, sizeof *layout);
+  layout->is_float = t->dtype == GRAFT_DTYPE_FLOAT16 || t->dtype == GRAFT_DTYPE_BFLOAT16 ||
+                     t->dtype == GRAFT_DTYPE_FLOAT32 || t->dtype == GRAFT_DTYPE_FLOAT64;
+  if (!layout->is_float)
+    return;
+  for (gsize i = 0; i < t->n_elements; i++)
+    {
+      double a = fabs (load_double (t, i));
+      if (!isfinite (a) || a == 0)
+        continue;
+      max_abs = MAX (max_abs, a);
+      min_abs = MIN (min_abs, a);
+    }
+  /* NumPy's switch: anything at or above 1e8, below 1e-4, or a range of
+   * more than three orders of magnitude. */
+  layout->sci = max_abs > 0 && (max_abs >= 1e8 || min_abs < 1e-4 || max_abs / min_abs > 1e3);
+  for (gsize i = 0; i < t->n_elements; i++)
+    {
+      double v = load_double (t, i);
+      guint il, fl, el;
+
+      if (!isfinite (v))
+        {
+          nonfinite = MAX (nonfinite, isnan (v) ? 3u : v < 0 ? 4u : 3u);
+          continue;
+        }
+      shortest (buf, sizeof buf, t->dtype, v, layout->sci);
+      split_number (buf, &il, &fl, &el);
+      layout->int_width = MAX (layout->int_width, il);
+      layout->frac_width = MAX (layout->frac_width, fl);
+      layout->exp_width = MAX (layout->exp_width, el);
+    }
+  /* "nan" and "-inf" take the whole field: widen the integer part if one
+   * does not fit. */
+  {
+    guint rest = 1 + layout->frac_width + (layout->sci ? 2 + MAX (layout->exp_width, 2) : 0);
+    if (nonfinite > layout->int_width + rest)
+      layout->int_width = nonfinite - rest;
+  }
+}
+
+static void
+format_float (GString           *s,
+              const GraftTensor *t,
+              const PrintLayout *layout,
+              double             v)
+{
+  char buf[64];
+  guint il, fl, el, total = layout->int_width + 1 + layout->frac_width;
+
+  if (layout->sci)
+    total += 2 + MAX (layout->exp_width, 2);
+  if (!isfinite (v))
+    {
+      const char *text = isnan (v) ? "nan" : v < 0 ? "-inf" : "inf";
+      for (guint k = strlen (text); k < total; k++)
+        g_string_append_c (s, ' ');
+      g_string_append (s, text);
+      return;
+    }
+  shortest (buf, sizeof buf, t->dtype, v, layout->sci);
+  split_number (buf, &il, &fl, &el);
+  for (guint k = il; k < layout->int_width; k++)
+    g_string_append_c (s, ' ');
+  g_string_append_len (s, buf, il);
+  g_string_append_c (s, '.');
+  if (fl > 0)
+    g_string_append_len (s, buf + il + 1, fl);
+  if (layout->sci)
+    {
+      /* NumPy pads a scientific mantissa with zeros and keeps at least two
+       * exponent digits: 1.5e-05 1.0e+00. */
+      for (guint k = fl; k < layout->frac_width; k++)
+        g_string_append_c (s, '0');
+      g_string_append_len (s, strchr (buf, 'e'), 2);
+      for (guint k = MAX (el, 2); k < MAX (layout->exp_width, 2); k++)
+        g_string_append_c (s, '0');
+      if (el < 2)
+        g_string_append_c (s, '0');
+      g_string_append (s, strchr (buf, 'e') + 2);
+    }
+  else
+    for (guint k = fl; k < layout->frac_width; k++)
+      g_string_append_c (s, ' ');
+}
+
+static void
+format_element (GString           *s,
+                const GraftTensor *t,
+                const PrintLayout *layout,
+                gsize              i)
+{
+  double v = load_double (t, i);
+  gsize start = s->len;
+
+  if (layout->is_float)
+    {
+      format_float (s, t, layout, v);
+      return;
+    }
   switch (t->dtype)
     {
     case GRAFT_DTYPE_BOOL:
       g_string_append (s, v != 0 ? "True" : "False");
-      return;
+      break;
     case GRAFT_DTYPE_INT8:
     case GRAFT_DTYPE_UINT8:
     case GRAFT_DTYPE_INT16:
@@ -608,36 +793,30 @@ format_element (GString *s, const GraftTensor *t, gsize i)
     case GRAFT_DTYPE_INT32:
     case GRAFT_DTYPE_INT64:
       g_string_append_printf (s, "%" G_GINT64_FORMAT, (gint64) v);
-      return;
-    default:
       break;
+    default:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        g_ascii_formatd (buf, sizeof buf, "%.8g", v);
+        g_string_append (s, buf);
+      }
     }
-  /* NumPy's style: 8 decimals, trailing zeros dropped, at least "0.". */
-  g_ascii_formatd (buf, sizeof buf, "%.8f", v);
-  {
-    gsize len = strlen (buf);
-    while (len > 0 && buf[len - 1] == '0')
-      buf[--len] = '\0';
-  }
-  g_string_append (s, buf);
+  while (s->len - start < layout->width)
+    g_string_insert_c (s, start, ' ');
 }
 
 static void
 format_level (GString           *s,
               const GraftTensor *t,
+              const PrintLayout *layout,
               const gint64      *dims,
               guint              rank,
               guint              level,
-              gsize             *index,
-              guint              width)
+              gsize             *index)
 {
   if (level == rank)
     {
-      gsize start = s->len;
-
-      format_element (s, t, (*index)++);
-      while (s->len - start < width)
-        g_string_insert_c (s, start, ' ');
+      format_element (s, t, layout, (*index)++);
       return;
     }
   g_string_append_c (s, '[');
@@ -649,12 +828,14 @@ format_level (GString           *s,
             g_string_append_c (s, ' ');
           else
             {
-              g_string_append_c (s, '\n');
+              /* NumPy leaves one blank line per level below the next. */
+              for (guint k = level + 1; k < rank; k++)
+                g_string_append_c (s, '\n');
               for (guint k = 0; k <= level; k++)
                 g_string_append_c (s, ' ');
             }
         }
-      format_level (s, t, dims, rank, level + 1, index, width);
+      format_level (s, t, layout, dims, rank, level + 1, index);
     }
   g_string_append_c (s, ']');
 }
@@ -663,8 +844,10 @@ format_level (GString           *s,
  * graft_tensor_to_string:
  * @tensor: a #GraftTensor
  *
- * Formats the elements as NumPy prints an array, for example
- * `[[ 0.34345531 -0.84748644]]`.
+ * Formats the elements as NumPy prints an array with its default options:
+ * `[[ -1.5    2.  ]\n [  3.25 -40.  ]]`, each float with the fewest digits
+ * that identify it in its own dtype (at most 8 after the point), the
+ * points aligned.
  *
  * Returns: (transfer full): a newly allocated string
  */
@@ -672,22 +855,24 @@ char *
 graft_tensor_to_string (const GraftTensor *tensor)
 {
   GString *s;
-  guint rank, width = 0;
+  guint rank;
   const gint64 *dims;
   gsize index = 0;
+  PrintLayout layout;
 
   g_return_val_if_fail (tensor != NULL, NULL);
 
   s = g_string_new (NULL);
   dims = graft_shape_get_dims (tensor->shape, &rank);
-  /* Align like NumPy: every element padded to the widest one. */
-  for (gsize i = 0; i < tensor->n_elements; i++)
-    {
-      GString *e = g_string_new (NULL);
-      format_element (e, tensor, i);
-      width = MAX (width, e->len);
-      g_string_free (e, TRUE);
-    }
-  format_level (s, tensor, dims, rank, 0, &index, width);
+  plan_layout (tensor, &layout);
+  if (!layout.is_float)
+    for (gsize i = 0; i < tensor->n_elements; i++)
+      {
+        gsize start = s->len;
+        format_element (s, tensor, &layout, i);
+        layout.width = MAX (layout.width, s->len - start);
+        g_string_truncate (s, start);
+      }
+  format_level (s, tensor, &layout, dims, rank, 0, &index);
   return g_string_free (s, FALSE);
 }

@@ -735,9 +735,12 @@ graft_op_builder_new (GraftGraph *graph,
   b->has_seed = FALSE;
   if (b->def == NULL)
     {
+      char hint[160];
+
       b->op_type = g_strdup (op_type);
       g_set_error (&b->error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
-                   "No op named '%s' is registered", op_type);
+                   "No op named '%s' is registered.%s", op_type,
+                   _graft_registry_hint (GRAFT_OP_KIND_OP, op_type, hint, sizeof hint));
       return b;
     }
   if (b->def->n_attrs <= INLINE_ATTRS)
@@ -1221,9 +1224,12 @@ graft_graph_add_op (GraftGraph   *graph,
   def = _graft_registry_lookup (GRAFT_OP_KIND_OP, op_type);
   if (def == NULL)
     {
+      char hint[160];
+
       _graft_graph_reserve_op_name (graph, name ? name : op_type);
       g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP,
-                   "No op named '%s' is registered", op_type);
+                   "No op named '%s' is registered.%s", op_type,
+                   _graft_registry_hint (GRAFT_OP_KIND_OP, op_type, hint, sizeof hint));
       return NULL;
     }
   for (guint i = 0; i < n_inputs; i++)

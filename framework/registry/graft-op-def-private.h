@@ -96,5 +96,10 @@ char       *_graft_attr_value_to_string (GraftAttrKind kind, const GraftAttrValu
 
 /* Registry look-ups; they load the plugins on first use. */
 const GraftOpDef *_graft_registry_lookup (GraftOpKind kind, const char *name);
+/* For an unknown name: " Did you mean 'Mul'?" naming the closest
+ * definition of that kind (same letters in another case, or one or two
+ * edits away), or "" when none is close. */
+const char       *_graft_registry_hint   (GraftOpKind kind, const char *name, char *buf, gsize size);
+guint             _graft_edit_distance   (const char *a, const char *b);
 
 G_END_DECLS

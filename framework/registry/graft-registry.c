@@ -364,6 +364,41 @@ lookup (GraftRegistry *registry,
   return def;
 }
 
+const char *
+_graft_registry_hint (GraftOpKind kind,
+                      const char *name,
+                      char       *buf,
+                      gsize       size)
+{
+  GraftRegistry *registry = graft_registry_get_default ();
+  gsize len = strlen (name);
+  guint best = len >= 6 ? 3 : len >= 3 ? 2 : 1;   /* what counts as close */
+  const char *found = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  graft_registry_ensure_loaded (registry);
+  g_rw_lock_reader_lock (&registry->lock);
+  g_hash_table_iter_init (&iter, kind == GRAFT_OP_KIND_OP ? registry->ops : registry->initializers);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint d = g_ascii_strcasecmp (key, name) == 0 ? 0 : _graft_edit_distance (key, name);
+
+      /* Ties go to the name that sorts first, so the hint is stable. */
+      if (d < best || (d == best && found != NULL && strcmp (key, found) < 0))
+        {
+          best = d;
+          found = key;
+        }
+    }
+  if (found != NULL)
+    g_snprintf (buf, size, " Did you mean '%s'?", found);
+  else if (size > 0)
+    buf[0] = '\0';
+  g_rw_lock_reader_unlock (&registry->lock);
+  return buf;
+}
+
 /* Builders look the same few types up over and over: each thread keeps
  * the last ones it found. Definitions never die, so a cached pointer stays
  * valid; a plugin whose init fails unregisters its definitions, which

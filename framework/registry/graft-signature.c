@@ -99,9 +99,9 @@ dtype_hint (const char *name,
 /* Edit distance with adjacent transpositions counted as one edit (the
  * optimal string alignment distance), for "did you mean" hints. Names in
  * signatures are short; longer ones are never close. */
-static guint
-edit_distance (const char *a,
-               const char *b)
+guint
+_graft_edit_distance (const char *a,
+                      const char *b)
 {
   guint la = strlen (a), lb = strlen (b);
   guint d[17][17];
@@ -137,7 +137,7 @@ is_slip (const char *word,
 
   if (lw > ln && (g_str_has_prefix (word, name) || g_str_has_suffix (word, name)))
     return FALSE;
-  *distance = edit_distance (word, name);
+  *distance = _graft_edit_distance (word, name);
   return *distance > 0 && *distance <= limit && *distance < lw;
 }
 

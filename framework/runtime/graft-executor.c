@@ -651,7 +651,9 @@ bind_feeds (GraftExecContext *ctx,
         {
           name = graft_output_get_name (o);
           g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FEED,
-                       "Cannot feed a %s tensor to %s, which is %s", graft_dtype_get_name (t->dtype), name,
+                       "Cannot feed %s %s tensor to %s, which is %s",
+                       strchr ("aeiou", graft_dtype_get_name (t->dtype)[0]) ? "an" : "a",
+                       graft_dtype_get_name (t->dtype), name,
                        graft_dtype_get_name (o->dtype));
           return FALSE;
         }

@@ -26,6 +26,25 @@ class TensorTest(unittest.TestCase):
             self.assertEqual(back.dtype, array.dtype)
             numpy.testing.assert_array_equal(back, array)
 
+    def test_to_string_prints_as_numpy_does(self):
+        # graft_tensor_to_string() is NumPy's print() with its defaults:
+        # shortest digits of each element's own dtype, points aligned,
+        # scientific notation for wide ranges, nan/inf in the field.
+        arrays = [numpy.array([[0.88443911, -1.19197083]], dtype=numpy.float32),
+                  numpy.array([[-1.5, 2.0], [3.25, -40.0]], dtype=numpy.float32),
+                  numpy.array([0.1], dtype=numpy.float32), numpy.array([0.1], dtype=numpy.float16),
+                  numpy.array([1.5e-5, 1.0]), numpy.array([1e-5, 1.0]),
+                  numpy.array([1e9, 1.0], dtype=numpy.float32),
+                  numpy.array([numpy.nan, -numpy.inf, 1.5]),
+                  numpy.arange(8, dtype=numpy.float32).reshape(2, 2, 2),
+                  numpy.array([1 / 3]), numpy.array([0.1000000001]), numpy.array([-0.0, 2.5]),
+                  numpy.array([123456.789, 0.5]), numpy.array([1e-3, 2.0, 5e2]),
+                  numpy.array([1, -20, 300], dtype=numpy.int32), numpy.array([True, False]),
+                  numpy.array(3.5)]
+        for array in arrays:
+            with self.subTest(array=array, dtype=array.dtype):
+                self.assertEqual(Graft.Tensor.from_array(array).to_string(), str(array))
+
     def test_scalars_and_conversions(self):
         t = Graft.Tensor.from_array(2.5)
         self.assertEqual((t.shape, t.dtype), ((), Graft.DType.FLOAT64))
@@ -152,7 +171,7 @@ class SessionTest(unittest.TestCase):
         feed = Graft.Tensor.from_array([[1, 2]], 'float32')
         # The typelib's run(), under the override's.
         results = super(Graft.Session, self.sess).run([self.x], [feed], [self.y, self.z], [], None)
-        self.assertEqual([r.to_string() for r in results], ['[[1. 4.]]', '[[0.5  2.]]'])
+        self.assertEqual([r.to_string() for r in results], ['[[1. 4.]]', '[[0.5 2. ]]'])
         callable_ = self.sess.make_callable([self.x], [self.z], [])
         self.assertEqual((callable_.get_num_feeds(), callable_.get_num_fetches()), (1, 1))
         out = callable_.run([feed], None)
