@@ -504,6 +504,98 @@ graft_tensor_get_bytes (const GraftTensor *tensor)
   return g_bytes_new (tensor->data, tensor->n_bytes);
 }
 
+/**
+ * graft_tensor_get_floats:
+ * @tensor: a #GraftTensor
+ * @n_values: (out): the number of elements
+ *
+ * The elements of a float32 tensor, typed, without copying (gjs and
+ * Python get a typed array of numbers instead of raw bytes). Valid as long
+ * as @tensor is.
+ *
+ * Returns: (transfer none) (array length=n_values) (nullable): the
+ *   elements, or %NULL (and 0) when @tensor is not float32
+ */
+const float *
+graft_tensor_get_floats (const GraftTensor *tensor,
+                        gsize             *n_values)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  g_return_val_if_fail (n_values != NULL, NULL);
+
+  *n_values = tensor->dtype == GRAFT_DTYPE_FLOAT32 ? tensor->n_elements : 0;
+  return tensor->dtype == GRAFT_DTYPE_FLOAT32 ? (const float *) tensor->data : NULL;
+}
+
+/**
+ * graft_tensor_get_doubles:
+ * @tensor: a #GraftTensor
+ * @n_values: (out): the number of elements
+ *
+ * The elements of a float64 tensor, typed, without copying (gjs and
+ * Python get a typed array of numbers instead of raw bytes). Valid as long
+ * as @tensor is.
+ *
+ * Returns: (transfer none) (array length=n_values) (nullable): the
+ *   elements, or %NULL (and 0) when @tensor is not float64
+ */
+const double *
+graft_tensor_get_doubles (const GraftTensor *tensor,
+                         gsize             *n_values)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  g_return_val_if_fail (n_values != NULL, NULL);
+
+  *n_values = tensor->dtype == GRAFT_DTYPE_FLOAT64 ? tensor->n_elements : 0;
+  return tensor->dtype == GRAFT_DTYPE_FLOAT64 ? (const double *) tensor->data : NULL;
+}
+
+/**
+ * graft_tensor_get_int32s:
+ * @tensor: a #GraftTensor
+ * @n_values: (out): the number of elements
+ *
+ * The elements of a int32 tensor, typed, without copying (gjs and
+ * Python get a typed array of numbers instead of raw bytes). Valid as long
+ * as @tensor is.
+ *
+ * Returns: (transfer none) (array length=n_values) (nullable): the
+ *   elements, or %NULL (and 0) when @tensor is not int32
+ */
+const gint32 *
+graft_tensor_get_int32s (const GraftTensor *tensor,
+                        gsize             *n_values)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  g_return_val_if_fail (n_values != NULL, NULL);
+
+  *n_values = tensor->dtype == GRAFT_DTYPE_INT32 ? tensor->n_elements : 0;
+  return tensor->dtype == GRAFT_DTYPE_INT32 ? (const gint32 *) tensor->data : NULL;
+}
+
+/**
+ * graft_tensor_get_int64s:
+ * @tensor: a #GraftTensor
+ * @n_values: (out): the number of elements
+ *
+ * The elements of a int64 tensor, typed, without copying (gjs and
+ * Python get a typed array of numbers instead of raw bytes). Valid as long
+ * as @tensor is.
+ *
+ * Returns: (transfer none) (array length=n_values) (nullable): the
+ *   elements, or %NULL (and 0) when @tensor is not int64
+ */
+const gint64 *
+graft_tensor_get_int64s (const GraftTensor *tensor,
+                        gsize             *n_values)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  g_return_val_if_fail (n_values != NULL, NULL);
+
+  *n_values = tensor->dtype == GRAFT_DTYPE_INT64 ? tensor->n_elements : 0;
+  return tensor->dtype == GRAFT_DTYPE_INT64 ? (const gint64 *) tensor->data : NULL;
+}
+
 static double
 load_double (const GraftTensor *t,
              gsize              i)

@@ -82,6 +82,18 @@ gconstpointer  graft_tensor_get_data          (const GraftTensor *tensor,
 GRAFT_AVAILABLE_IN_ALL
 GBytes        *graft_tensor_get_bytes         (const GraftTensor *tensor);
 GRAFT_AVAILABLE_IN_ALL
+const float   *graft_tensor_get_floats        (const GraftTensor *tensor,
+                                               gsize             *n_values);
+GRAFT_AVAILABLE_IN_ALL
+const double  *graft_tensor_get_doubles       (const GraftTensor *tensor,
+                                               gsize             *n_values);
+GRAFT_AVAILABLE_IN_ALL
+const gint32  *graft_tensor_get_int32s        (const GraftTensor *tensor,
+                                               gsize             *n_values);
+GRAFT_AVAILABLE_IN_ALL
+const gint64  *graft_tensor_get_int64s        (const GraftTensor *tensor,
+                                               gsize             *n_values);
+GRAFT_AVAILABLE_IN_ALL
 double         graft_tensor_get_double        (const GraftTensor *tensor,
                                                gsize              index);
 GRAFT_AVAILABLE_IN_ALL

@@ -89,6 +89,13 @@ const y = graph.add_op('Square', null, [x]);
 const results = session.run([x], [Graft.Tensor.new_from_floats([1, 2, 3], Graft.Shape.new([3]))],
     [y, x], [], null);
 check(results.length === 2 && results[0].to_string() === '[1. 4. 9.]', 'feeds and fetches');
+// Typed access to the elements: numbers, not raw bytes.
+const squares = results[0].get_floats();
+check(squares.length === 3 && squares[0] === 1 && squares[1] === 4 && squares[2] === 9,
+    `get_floats() gives the numbers: ${squares}`);
+check(results[0].get_int32s().length === 0, 'get_int32s() of a float32 tensor is empty');
+const ints = Graft.Tensor.new_from_int32s([7, -8], Graft.Shape.new([2])).get_int32s();
+check(ints.length === 2 && ints[0] === 7 && ints[1] === -8, `get_int32s(): ${ints}`);
 
 if (failures > 0)
     System.exit(1);
