@@ -1329,7 +1329,6 @@ TEST (Scopes, ThreadsRacingUnderAutoGetOneVariable)
   ASSERT_NE (got[0], nullptr);
   for (int i = 1; i < kThreads; i++)
     EXPECT_EQ (got[i], got[0]);
-  guint n;
   EXPECT_EQ (variable_names (graft_graph_get_global_variables, g), (std::vector<std::string>{ "race/v" }));
   EXPECT_EQ (graft_graph_lookup_variable (g, "race/v"), got[0]);
   EXPECT_STREQ (graft_variable_get_op_name (got[0]), "race/v");
