@@ -38,7 +38,7 @@ quiet () {
 
 step "install Graft into $prefix"
 quiet "$meson" setup "$tmp/graft-build" "$src" --prefix="$prefix" --libdir=lib \
-  -Dbuildtype=plain -Dtests=false
+  -Dbuildtype=plain -Dtests=false -Ddocs=disabled
 quiet "$meson" install -C "$tmp/graft-build"
 
 # From here on, only the installed Graft: nothing of the source or build

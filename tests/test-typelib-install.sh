@@ -57,7 +57,16 @@ quiet "$meson" setup "$tmp/graft-build" "$src" --prefix="$prefix" --libdir=lib \
   -Dbuildtype=plain -Dtests=false -Dintrospection=enabled -Dpython="$python"
 quiet "$meson" install -C "$tmp/graft-build"
 
-for f in "$prefix/lib/girepository-1.0/Graft-1.0.typelib" "$prefix/share/gir-1.0/Graft-1.0.gir"; do
+# The reference (when gi-docgen is there, as bootstrap makes sure) and the
+# template plugin go to $datadir/doc/graft-1.0.
+docs="$prefix/share/doc/graft-1.0"
+if command -v gi-docgen >/dev/null 2>&1; then
+  for f in "$docs/index.html" "$docs/ops.html" "$docs/reuse.html"; do
+    [ -f "$f" ] || { echo "FAILED: $f is not installed"; exit 1; }
+  done
+fi
+for f in "$docs/template/template.c" "$docs/template/meson.build" \
+         "$prefix/lib/girepository-1.0/Graft-1.0.typelib" "$prefix/share/gir-1.0/Graft-1.0.gir"; do
   [ -f "$f" ] || { echo "FAILED: $f is not installed"; exit 1; }
 done
 override=$(find "$prefix" -path '*/gi/overrides/Graft.py')

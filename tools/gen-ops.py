@@ -2,6 +2,7 @@
 # gen-ops.py: typed op constructors for C, from the op definitions.
 #
 #   gen-ops.py OPS_JSON OUT_H OUT_C
+#   gen-ops.py --catalogue OPS_JSON OUT_MD
 #
 # OPS_JSON is the registry's interface snapshot (tests/data/ops.json, which
 # `graft-inspect --json` writes and the ops-json test keeps equal to the
@@ -12,7 +13,8 @@
 # Graft<Op>Attrs struct whose GRAFT_<OP>_ATTRS_INIT initializer holds
 # TensorFlow's defaults. Type attributes bound by an input (T) are never
 # asked for. Every function records its error in the graph's error chain
-# (graft_graph_take_error()) instead of taking a GError.
+# (graft_graph_take_error()) instead of taking a GError. --catalogue
+# writes the API reference's op catalogue page from the same data.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import json
@@ -272,9 +274,58 @@ def source(ops):
     return '\n'.join(out)
 
 
+def catalogue(data):
+    """The op catalogue page (Markdown for gi-docgen)."""
+    out = ['Title: Op catalogue', 'Slug: ops', '',
+           '# Op catalogue', '',
+           'Every op and initializer of Graft\'s own plugins, generated from their',
+           'definitions (the registry\'s interface snapshot, `tests/data/ops.json`).',
+           'In C each op has a typed constructor (`graft_matmul()`, with',
+           '`graft_matmul_full()` for a name and the attributes that have defaults);',
+           'in Python it is `Graft.ops.<name>`; any binding can also use',
+           '[method@Graft.Graph.create_op] with the op\'s type name.',
+           '`graft-inspect NAME` prints the same from the installed plugins.', '']
+    ops = sorted(data['ops'], key=lambda d: d['name'])
+    out += ['## Ops', '', '| op | C | summary |', '|---|---|---|']
+    for d in ops:
+        out.append(f'| [{d["name"]}](#{d["name"].lower()}) | `{Op(d).func}()` | {d["summary"]} |')
+    out.append('')
+    for d in ops:
+        op = Op(d)
+        out += [f'### {d["name"]}', '', d['summary'].rstrip('.') + '.', '',
+                f'- signature: `{d["signature"]}`',
+                f'- C: `{op.func}()`, `{op.func}_full()`; Python: `Graft.ops.{snake(d["name"])}`',
+                f'- default name: `{d["default_name"]}`; plugin: `{d["plugin"]}`']
+        attrs = [a for a in d['attributes'] if not a.get('internal')]
+        if attrs:
+            out.append('- attributes:')
+            for a in attrs:
+                bits = [a['kind']]
+                if 'default' in a:
+                    bits.append(f'default `{a["default"]}`')
+                if a.get('allowed'):
+                    bits.append('one of ' + ', '.join(a['allowed']))
+                if a.get('inferred'):
+                    bits.append('from the inputs')
+                out.append(f'  - `{a["name"]}`: ' + '; '.join(bits))
+        out.append('')
+    out += ['## Initializers', '', 'Used by name with `graft_initializer_new()` (or `initializer=` in Python).', '',
+            '| initializer | signature | summary |', '|---|---|---|']
+    for d in sorted(data['initializers'], key=lambda d: d['name']):
+        out.append(f'| `{d["name"]}` | `{d["signature"]}` | {d["summary"]} |')
+    out.append('')
+    return '\n'.join(out)
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == '--catalogue':
+        with open(argv[2], encoding='utf-8') as f:
+            data = json.load(f)
+        with open(argv[3], 'w', encoding='utf-8') as f:
+            f.write(catalogue(data))
+        return 0
     if len(argv) != 4:
-        print('usage: gen-ops.py OPS_JSON OUT_H OUT_C', file=sys.stderr)
+        print('usage: gen-ops.py OPS_JSON OUT_H OUT_C | --catalogue OPS_JSON OUT_MD', file=sys.stderr)
         return 2
     with open(argv[1], encoding='utf-8') as f:
         data = json.load(f)
