@@ -175,6 +175,10 @@ TEST (ScopeFootgun, AGraphDisposedWithAnEnteredScopeWarnsWithItsPath)
   ASSERT_NE (outer, nullptr) << describe_error (error);
   GraftScope *inner = graft_graph_enter_variable_scope (graph, "layer1", GRAFT_REUSE_INHERIT, &error);
   ASSERT_NE (inner, nullptr) << describe_error (error);
+  /* What g_autoptr(GraftScope) does at the end of a block: the references
+   * go, the scopes stay entered. */
+  g_object_unref (inner);
+  g_object_unref (outer);
   g_object_unref (graph);
   g_log_remove_handler ("Graft", handler);
 
