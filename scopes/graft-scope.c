@@ -25,13 +25,165 @@
  */
 G_DEFINE_FINAL_TYPE (GraftScope, graft_scope, G_TYPE_OBJECT)
 
+/* ---- names: a parent and a leaf ---- */
+
+static GraftScopeName *
+scope_name_ref (GraftScopeName *name)
+{
+  g_atomic_int_inc (&name->ref_count);
+  return name;
+}
+
+static void
+scope_name_unref (GraftScopeName *name)
+{
+  /* A loop, not recursion: dropping a 10⁵-deep chain must not overflow
+   * the stack. */
+  while (name != NULL && g_atomic_int_dec_and_test (&name->ref_count))
+    {
+      GraftScopeName *parent = name->parent;
+
+      g_free (name->full);
+      g_free (name);
+      name = parent;
+    }
+}
+
+static GraftScopeName *
+scope_name_new_piece (GraftScopeName *parent,
+                      const char     *leaf,
+                      gsize           leaf_len,
+                      gboolean        sep)
+{
+  GraftScopeName *name = g_malloc (sizeof *name + leaf_len + 1);
+  guint32 hash = parent != NULL ? parent->hash : 5381;
+
+  /* The hash is the full string's, so that names equal as strings hash
+   * alike whatever nodes spell them. */
+  if (sep)
+    hash = hash * 33 + '/';
+  for (gsize i = 0; i < leaf_len; i++)
+    hash = hash * 33 + (guchar) leaf[i];
+  name->ref_count = 1;
+  name->parent = parent != NULL ? scope_name_ref (parent) : NULL;
+  name->hash = hash;
+  name->sep = sep;
+  name->len = (parent != NULL ? parent->len : 0) + (sep ? 1 : 0) + leaf_len;
+  name->leaf_len = leaf_len;
+  name->full = NULL;
+  memcpy (name->leaf, leaf, leaf_len);
+  name->leaf[leaf_len] = '\0';
+  return name;
+}
+
+/* `parent/leaf` (just `leaf` under an empty name, as TensorFlow joins
+ * them), one node per '/'-separated component of @leaf: then the nodes under
+ * a scope are exactly the names that start with its name and a '/'. */
+static GraftScopeName *
+scope_name_child (GraftScopeName *parent,
+                  const char     *leaf)
+{
+  GraftScopeName *name = scope_name_ref (parent);
+  gboolean sep = parent->len > 0;
+
+  for (;;)
+    {
+      const char *slash = strchr (leaf, '/');
+      gsize len = slash != NULL ? (gsize) (slash - leaf) : strlen (leaf);
+      GraftScopeName *next = scope_name_new_piece (name, leaf, len, sep);
+
+      scope_name_unref (name);
+      name = next;
+      if (slash == NULL)
+        return name;
+      leaf = slash + 1;
+      sep = TRUE;
+    }
+}
+
+/* Writes the full name (name->len bytes, no NUL) from the leaf up. */
+void
+_graft_scope_name_write (const GraftScopeName *name,
+                         char                 *dest)
+{
+  gsize pos = name->len;
+
+  for (const GraftScopeName *n = name; n != NULL && pos > 0; n = n->parent)
+    {
+      const char *full = g_atomic_pointer_get (&((GraftScopeName *) n)->full);
+
+      if (full != NULL)
+        {
+          memcpy (dest, full, pos);
+          return;
+        }
+      pos -= n->leaf_len;
+      memcpy (dest + pos, n->leaf, n->leaf_len);
+      if (n->sep)
+        dest[--pos] = '/';
+    }
+}
+
+/* The full string, made on first request and kept: only the scopes whose
+ * names are asked for pay for them. */
+static const char *
+scope_name_get (GraftScopeName *name)
+{
+  char *full = g_atomic_pointer_get (&name->full);
+
+  if (G_LIKELY (full != NULL))
+    return full;
+  full = g_malloc (name->len + 1);
+  _graft_scope_name_write (name, full);
+  full[name->len] = '\0';
+  if (!g_atomic_pointer_compare_and_exchange (&name->full, NULL, full))
+    g_free (full);
+  return g_atomic_pointer_get (&name->full);
+}
+
+/* Hash and equality of the full strings; NULL (the root's parent) is a key
+ * too. */
+static guint
+scope_name_hash (gconstpointer key)
+{
+  return key != NULL ? ((const GraftScopeName *) key)->hash : 0;
+}
+
+static gboolean
+scope_name_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  const GraftScopeName *x = a, *y = b;
+  g_autofree char *sx = NULL, *sy = NULL;
+
+  if (x == NULL || y == NULL)
+    return x == y;
+  if (x->len != y->len || x->hash != y->hash)
+    return FALSE;
+  /* Usually the same nodes, or the same leaves under a shared parent. */
+  for (; x != y; x = x->parent, y = y->parent)
+    if (x == NULL || y == NULL || x->sep != y->sep || x->leaf_len != y->leaf_len ||
+        memcmp (x->leaf, y->leaf, x->leaf_len) != 0)
+      break;
+  if (x == y)
+    return TRUE;
+  /* Spelt differently (an empty component): compare the strings. */
+  x = a;
+  y = b;
+  sx = g_malloc (x->len + 1);
+  sy = g_malloc (y->len + 1);
+  _graft_scope_name_write (x, sx);
+  _graft_scope_name_write (y, sy);
+  return memcmp (sx, sy, x->len) == 0;
+}
+
 static void
 graft_scope_finalize (GObject *object)
 {
   GraftScope *self = GRAFT_SCOPE (object);
 
   g_weak_ref_clear (&self->graph);
-  g_ref_string_release (self->name);
+  scope_name_unref (self->name);
   g_free (self->original_name_scope);
   g_clear_object (&self->initializer);
   g_clear_pointer (&self->regularizer, graft_regularizer_unref);
@@ -61,11 +213,13 @@ scope_new_root (GraftGraph *graph)
   GraftScope *scope = g_object_new (GRAFT_TYPE_SCOPE, NULL);
 
   g_weak_ref_set (&scope->graph, graph);
-  scope->name = g_ref_string_new ("");
+  scope->name = scope_name_new_piece (NULL, "", 0, FALSE);
   scope->original_name_scope = g_strdup ("");
   scope->reuse = GRAFT_REUSE_INHERIT;
   return scope;
 }
+
+static GHashTable *counts_new (void);
 
 static void
 scope_frame_clear (gpointer data)
@@ -90,7 +244,7 @@ scope_state_free (gpointer data)
     g_warning ("variable scope '%s' was still entered when its graph was disposed "
                "(%u scope%s never left): leave scopes with graft_scope_exit(), or hold "
                "them in g_autoptr(GraftScopeGuard), not g_autoptr(GraftScope)",
-               g_array_index (ss->frames, GraftScopeFrame, ss->frames->len - 1).scope->name,
+               scope_name_get (g_array_index (ss->frames, GraftScopeFrame, ss->frames->len - 1).scope->name),
                ss->frames->len, ss->frames->len == 1 ? "" : "s");
   g_array_unref (ss->frames);
   g_hash_table_unref (ss->counts);
@@ -105,7 +259,7 @@ _graft_scope_state_new (GraftThreadState *ts)
 
   ss->frames = g_array_new (FALSE, FALSE, sizeof (GraftScopeFrame));
   g_array_set_clear_func (ss->frames, scope_frame_clear);
-  ss->counts = g_hash_table_new_full (g_str_hash, g_str_equal, (GDestroyNotify) g_ref_string_release, NULL);
+  ss->counts = counts_new ();
   ss->root = scope_new_root (ts->graph);
   ss->current = ss->root;
   ts->scopes.data = ss;
@@ -302,25 +456,113 @@ graft_scope_options_set_values (GraftScopeOptions *options,
 
 /* ---- entering and leaving ---- */
 
-/* Counters are keyed by the scopes' own name strings (GRefStrings), not
- * copies: with copies, N nested scopes cost N² bytes of keys. */
-static void
-counts_increment (GHashTable *counts,
-                  char       *name)
+/* The default-name counters, TensorFlow's variable_scopes_count: keyed
+ * by the scopes' name nodes (no string copies) and grouped by the parent's
+ * name, so that closing a scope's subscopes visits only them, not every
+ * counter. Every level's parent is in its own parent's level (with a zero
+ * count if it was never opened), so a walk down from a scope finds all the
+ * counters under it. */
+static GHashTable *
+counts_new_level (void)
 {
+  return g_hash_table_new_full (scope_name_hash, scope_name_equal, (GDestroyNotify) scope_name_unref, NULL);
+}
+
+static GHashTable *
+counts_new (void)
+{
+  return g_hash_table_new_full (scope_name_hash, scope_name_equal, (GDestroyNotify) scope_name_unref,
+                                (GDestroyNotify) g_hash_table_unref);
+}
+
+static GraftScopeName *
+name_ref0 (GraftScopeName *name)
+{
+  return name != NULL ? scope_name_ref (name) : NULL;
+}
+
+/* The level of @parent's children, made (and linked from above) if needed. */
+static GHashTable *
+counts_level (GHashTable     *counts,
+              GraftScopeName *parent)
+{
+  GHashTable *level = g_hash_table_lookup (counts, parent);
+  GHashTable *made;
+
+  if (level != NULL)
+    return level;
+  made = level = counts_new_level ();
+  g_hash_table_insert (counts, name_ref0 (parent), level);
+  /* Link @parent into its parent's level, and so on up to the first level
+   * that was already there. */
+  while (parent != NULL)
+    {
+      GHashTable *up = g_hash_table_lookup (counts, parent->parent);
+      gboolean had = up != NULL;
+
+      if (!had)
+        {
+          up = counts_new_level ();
+          g_hash_table_insert (counts, name_ref0 (parent->parent), up);
+        }
+      if (!g_hash_table_contains (up, parent))
+        g_hash_table_insert (up, scope_name_ref (parent), GUINT_TO_POINTER (0));
+      if (had)
+        break;
+      parent = parent->parent;
+    }
+  return made;
+}
+
+static void
+counts_increment (GHashTable     *counts,
+                  GraftScopeName *name)
+{
+  GHashTable *level = counts_level (counts, name->parent);
   gpointer key, old;
 
-  if (g_hash_table_lookup_extended (counts, name, &key, &old))
-    g_hash_table_insert (counts, g_ref_string_acquire (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
+  if (g_hash_table_lookup_extended (level, name, &key, &old))
+    g_hash_table_insert (level, scope_name_ref (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
   else
-    g_hash_table_insert (counts, g_ref_string_acquire (name), GUINT_TO_POINTER (1));
+    g_hash_table_insert (level, scope_name_ref (name), GUINT_TO_POINTER (1));
 }
 
 static guint
-counts_get (GHashTable *counts,
-            const char *name)
+counts_get (GHashTable     *counts,
+            GraftScopeName *name)
 {
-  return GPOINTER_TO_UINT (g_hash_table_lookup (counts, name));
+  GHashTable *level = g_hash_table_lookup (counts, name->parent);
+
+  return level != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (level, name)) : 0;
+}
+
+/* close_variable_subscopes: every counter under @name (its name and a
+ * '/') back to zero, which is dropping the levels below it. */
+static void
+counts_close_subscopes (GHashTable     *counts,
+                        GraftScopeName *name)
+{
+  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
+
+  g_ptr_array_add (todo, scope_name_ref (name));
+  while (todo->len > 0)
+    {
+      GraftScopeName *top = g_ptr_array_steal_index_fast (todo, todo->len - 1);
+      gpointer key, level;
+
+      if (g_hash_table_steal_extended (counts, top, &key, &level))
+        {
+          GHashTableIter iter;
+          gpointer child;
+
+          g_hash_table_iter_init (&iter, level);
+          while (g_hash_table_iter_next (&iter, &child, NULL))
+            g_ptr_array_add (todo, scope_name_ref (child));
+          g_hash_table_unref (level);
+          scope_name_unref (key);
+        }
+      scope_name_unref (top);
+    }
 }
 
 /* _get_unique_variable_scope: `prefix`, or `prefix_N` with the smallest N
@@ -329,30 +571,44 @@ static char *
 unique_variable_scope (GraftScopeState *ss,
                        const char      *prefix)
 {
-  const char *parent = ss->current->name;
-  g_autofree char *base = *parent ? g_strconcat (parent, "/", prefix, NULL) : g_strdup (prefix);
-  guint idx = 1;
+  GraftScopeName *parent = ss->current->name;
+  GraftScopeName *base = scope_name_child (parent, prefix);
+  guint count = counts_get (ss->counts, base);
 
-  if (counts_get (ss->counts, base) == 0)
+  scope_name_unref (base);
+  if (count == 0)
     return g_strdup (prefix);
-  for (;; idx++)
+  for (guint idx = 1;; idx++)
     {
-      g_autofree char *candidate = g_strdup_printf ("%s_%u", base, idx);
-      if (counts_get (ss->counts, candidate) == 0)
-        return g_strdup_printf ("%s_%u", prefix, idx);
+      g_autofree char *leaf = g_strdup_printf ("%s_%u", prefix, idx);
+      GraftScopeName *candidate = scope_name_child (parent, leaf);
+
+      count = counts_get (ss->counts, candidate);
+      scope_name_unref (candidate);
+      if (count == 0)
+        return g_steal_pointer (&leaf);
     }
 }
 
 static GHashTable *
 counts_copy (GHashTable *counts)
 {
-  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, (GDestroyNotify) g_ref_string_release, NULL);
+  GHashTable *copy = counts_new ();
   GHashTableIter iter;
   gpointer k, v;
 
   g_hash_table_iter_init (&iter, counts);
   while (g_hash_table_iter_next (&iter, &k, &v))
-    g_hash_table_insert (copy, g_ref_string_acquire (k), v);
+    {
+      GHashTable *level = counts_new_level ();
+      GHashTableIter inner;
+      gpointer k2, v2;
+
+      g_hash_table_iter_init (&inner, v);
+      while (g_hash_table_iter_next (&inner, &k2, &v2))
+        g_hash_table_insert (level, scope_name_ref (k2), v2);
+      g_hash_table_insert (copy, name_ref0 (k), level);
+    }
   return copy;
 }
 
@@ -408,7 +664,7 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
   GraftScopeFrame frame = { 0 };
   g_autofree char *yielded = NULL;
   g_autofree char *unique_default = NULL;
-  gboolean aux;
+  gboolean aux, parent_is_stack;
   guint64 name_serial = 0;
   gsize name_depth;
 
@@ -454,7 +710,7 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
     {
       g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_INVALID_ARGUMENT,
                    "VariableScope: name_or_scope must be a string or VariableScope. "
-                   "(got both the name '%s' and the scope '%s')", name, scope->name);
+                   "(got both the name '%s' and the scope '%s')", name, scope_name_get (scope->name));
       return NULL;
     }
   if (name == NULL && scope == NULL && reuse != GRAFT_REUSE_INHERIT)
@@ -468,6 +724,16 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
   ss = _graft_scope_state (ts);
   parent = ss->current;
   name_depth = ts->name_frames->len;
+  if (ss->frames->len == 0)
+    parent_is_stack = ts->name_stack->len == 0;
+  else
+    {
+      GraftScopeFrame *top = &g_array_index (ss->frames, GraftScopeFrame, ss->frames->len - 1);
+
+      /* No name scope entered since the parent's own. */
+      parent_is_stack = top->name_is_path && name_depth == top->name_depth + 1 &&
+                        ts->name_stack->len == parent->name->len;
+    }
 
   /* The name scope: relative and uniquified, or the current one re-entered
    * when auxiliary_name_scope is off. Re-entering the root object opens
@@ -487,8 +753,7 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
           ns = g_strdup (name);
         else if (scope != NULL)
           {
-            const char *slash = strrchr (scope->name, '/');
-            ns = g_strdup (slash ? slash + 1 : scope->name);
+          ns = g_strdup (scope->name->leaf);
           }
         else
           ns = g_strdup (default_name);
@@ -511,7 +776,7 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
        * part. */
       base = scope;
       entered->by_object = TRUE;
-      entered->name = g_ref_string_acquire (scope->name);
+      entered->name = scope_name_ref (scope->name);
       entered->original_name_scope = g_strdup (g_atomic_pointer_get (&scope->original_name_scope));
       entered->reuse = reuse != GRAFT_REUSE_INHERIT ? reuse : scope->reuse;
       counts_increment (ss->counts, entered->name);
@@ -521,22 +786,23 @@ graft_graph_enter_variable_scope_full (GraftGraph        *graph,
     {
       /* By name (or default name): an extension of the current scope. */
       const char *leaf = name;
+      gsize leaf_len, yielded_len;
 
-      base = parent;
       if (name == NULL)
         leaf = unique_default = unique_variable_scope (ss, default_name);
-      if (*parent->name)
-        {
-          g_autofree char *full = g_strconcat (parent->name, "/", leaf, NULL);
-          entered->name = g_ref_string_new_len (full, strlen (full));
-        }
-      else
-        entered->name = g_ref_string_new (leaf);
+      leaf_len = strlen (leaf);
+      yielded_len = yielded != NULL ? strlen (yielded) : 0;
+      base = parent;
+      entered->name = scope_name_child (parent->name, leaf);
       /* Usually the name scope is the scope's name and a '/': then it is
        * derived on demand rather than stored, one copy of the full path
-       * per level fewer. */
-      if (yielded == NULL || strlen (yielded) != strlen (entered->name) + 1 ||
-          !g_str_has_prefix (yielded, entered->name) || yielded[strlen (entered->name)] != '/')
+       * per level fewer. Told without comparing full paths: the name stack
+       * was the parent's name (parent_is_stack), so the yielded scope is
+       * the name and a '/' exactly when its last component is @leaf. */
+      if (aux && parent_is_stack && yielded != NULL && yielded_len == entered->name->len + 1 &&
+          memcmp (yielded + yielded_len - 1 - leaf_len, leaf, leaf_len) == 0)
+        frame.name_is_path = TRUE;
+      else
         entered->original_name_scope = g_strdup (yielded ? yielded : leaf);
       entered->reuse = reuse != GRAFT_REUSE_INHERIT ? reuse : parent->reuse;
       counts_increment (ss->counts, entered->name);
@@ -680,7 +946,8 @@ graft_scope_exit (GraftScope  *scope,
   if (graph == NULL || scope->frame_serial == 0)
     {
       g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_IMPROPER_NESTING,
-                   "Improper nesting of variable_scope. (the scope '%s' is not entered)", scope->name);
+                   "Improper nesting of variable_scope. (the scope '%s' is not entered)",
+                   scope_name_get (scope->name));
       return FALSE;
     }
   ts = _graft_graph_thread_state (graph);
@@ -694,7 +961,7 @@ graft_scope_exit (GraftScope  *scope,
       g_set_error (error, GRAFT_SCOPE_ERROR, GRAFT_SCOPE_ERROR_IMPROPER_NESTING,
                    "Improper nesting of variable_scope. (leaving '%s' while the current "
                    "variable scope is '%s' and the name scope is '%s')",
-                   scope->name, ss->current->name, ts->name_stack->str);
+                   scope_name_get (scope->name), scope_name_get (ss->current->name), ts->name_stack->str);
       return FALSE;
     }
 
@@ -704,17 +971,8 @@ graft_scope_exit (GraftScope  *scope,
       ss->counts = g_steal_pointer (&frame->snapshot);
     }
   else
-    {
-      /* close_variable_subscopes: default names restart under this scope. */
-      g_autofree char *prefix = g_strconcat (scope->name, "/", NULL);
-      GHashTableIter iter;
-      gpointer k;
-
-      g_hash_table_iter_init (&iter, ss->counts);
-      while (g_hash_table_iter_next (&iter, &k, NULL))
-        if (g_str_has_prefix (k, prefix))
-          g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (0));
-    }
+    /* close_variable_subscopes: default names restart under this scope. */
+    counts_close_subscopes (ss->counts, scope->name);
   if (frame->name_serial != 0)
     _graft_name_scope_pop (ts, frame->name_serial, NULL);
 
@@ -787,7 +1045,7 @@ const char *
 graft_scope_get_name (GraftScope *scope)
 {
   g_return_val_if_fail (GRAFT_IS_SCOPE (scope), NULL);
-  return scope->name;
+  return scope_name_get (scope->name);
 }
 
 /**
@@ -810,7 +1068,7 @@ graft_scope_get_original_name_scope (GraftScope *scope)
     return scope->original_name_scope;
   /* NULL stands for the name and a '/' (see enter); made once, and kept
    * by whichever thread gets there first. */
-  derived = g_strconcat (scope->name, "/", NULL);
+  derived = g_strconcat (scope_name_get (scope->name), "/", NULL);
   if (!g_atomic_pointer_compare_and_exchange (&scope->original_name_scope, NULL, derived))
     g_free (derived);
   return scope->original_name_scope;
@@ -1039,7 +1297,7 @@ graft_scope_get_partitioner (GraftScope *scope)
 static char *
 scope_prefix (GraftScope *scope)
 {
-  return *scope->name ? g_strconcat (scope->name, "/", NULL) : g_strdup ("");
+  return scope->name->len > 0 ? g_strconcat (scope_name_get (scope->name), "/", NULL) : g_strdup ("");
 }
 
 static GraftVariable **

@@ -12,12 +12,30 @@
 
 G_BEGIN_DECLS
 
+/* A scope's full name as its parent's and a leaf: N nested scopes hold
+ * O(N) bytes of names, not O(N²). The '/'-joined string is made when asked
+ * for (graft_scope_get_name) and kept in `full`. */
+typedef struct _GraftScopeName GraftScopeName;
+struct _GraftScopeName {
+  gint ref_count;
+  GraftScopeName *parent;       /* owned; NULL for the root's "" */
+  guint32 hash;                 /* of the full string, built incrementally */
+  gboolean sep;                 /* a '/' between the parent's name and leaf */
+  gsize len;                    /* of the full string */
+  gsize leaf_len;
+  char *full;                   /* NULL until asked for; set once, atomically */
+  char leaf[];
+};
+
+void  _graft_scope_name_write (const GraftScopeName *name, char *dest);
+
 typedef struct {
   GraftScope *scope;            /* the entered scope (owned reference) */
   GraftScope *previous;         /* current scope before entry (owned) */
   GHashTable *snapshot;         /* counters saved on by-object entry */
   guint name_depth;             /* name frames present before entry */
   guint64 name_serial;          /* serial of our own name frame, or 0 */
+  gboolean name_is_path;        /* our name frame is the scope's name */
 } GraftScopeFrame;
 
 /* The variable-scope stack of one thread in one graph, attached to the
@@ -26,7 +44,10 @@ typedef struct {
   GArray *frames;               /* GraftScopeFrame */
   GraftScope *root;
   GraftScope *current;          /* borrowed: root or a frame's scope */
-  GHashTable *counts;           /* variable-scope full name (a scope's GRefString) → count */
+  GHashTable *counts;           /* parent GraftScopeName → (GraftScopeName → count):
+                                 * default-name counters, grouped by parent so
+                                 * that closing a scope's subscopes visits only
+                                 * them */
 } GraftScopeState;
 
 GraftScopeState *_graft_scope_state_new (GraftThreadState *ts);
@@ -46,8 +67,7 @@ GraftVariableStore *_graft_variable_store (GraftGraph *graph);
 struct _GraftScope {
   GObject parent_instance;
   GWeakRef graph;
-  char *name;                   /* full, '/'-joined, "" for the root; a GRefString
-                                 * shared with by-object copies and the counters */
+  GraftScopeName *name;         /* shared with by-object copies and the counters */
   char *original_name_scope;   /* NULL: name + '/', made on first request */
   GraftReuse reuse;
   GraftInitializer *initializer;

@@ -659,7 +659,7 @@ share_fast (GraftGraph       *graph,
   GraftVariableStore *store;
   GraftVariable *v = NULL;
   char stack[256];
-  gsize scope_len = strlen (scope->name), name_len = strlen (name);
+  gsize scope_len = scope->name->len, name_len = strlen (name);
   char *full = scope_len + name_len + 2 <= sizeof stack ? stack : g_malloc (scope_len + name_len + 2);
 
   if (getter != NULL || scope->custom_getter != NULL || scope->reuse == GRAFT_REUSE_INHERIT ||
@@ -668,7 +668,7 @@ share_fast (GraftGraph       *graph,
     goto out;
   if (scope_len > 0)
     {
-      memcpy (full, scope->name, scope_len);
+      _graft_scope_name_write (scope->name, full);
       full[scope_len] = '/';
       memcpy (full + scope_len + 1, name, name_len + 1);
     }
@@ -744,9 +744,15 @@ graft_graph_get_variable_full (GraftGraph           *graph,
     graft_variable_request_set_caching_device (r, scope->caching_device);
   getter = r->custom_getter ? r->custom_getter : scope->custom_getter;
   r->reuse = scope->reuse;
-  if (*scope->name)
+  if (scope->name->len > 0)
     {
-      g_autofree char *full = g_strconcat (scope->name, "/", request->name, NULL);
+      gsize name_len = strlen (request->name);
+      g_autofree char *full = g_malloc (scope->name->len + name_len + 2);
+
+      /* Written from the name's nodes: not cached on the scope. */
+      _graft_scope_name_write (scope->name, full);
+      full[scope->name->len] = '/';
+      memcpy (full + scope->name->len + 1, request->name, name_len + 1);
       graft_variable_request_set_name (r, full);
     }
 

@@ -30,6 +30,25 @@ _graft_strmap_clear (GraftStrMap *map)
   map->n = 0;
 }
 
+/* Whether a chained stored key spells the first `len` bytes of `key`:
+ * compared from the tail up, so different keys part early. */
+static gboolean
+chain_equal (const char *stored,
+             const char *key,
+             gsize       len)
+{
+  while (_graft_strmap_key_is_chain (stored))
+    {
+      const GraftStrMapChain *c = (const GraftStrMapChain *) ((guintptr) stored & ~(guintptr) 1);
+
+      if (len != (gsize) c->prefix_len + c->tail_len || memcmp (key + c->prefix_len, c->tail, c->tail_len) != 0)
+        return FALSE;
+      len = c->prefix_len;
+      stored = c->prefix;
+    }
+  return strncmp (stored, key, len) == 0 && stored[len] == '\0';
+}
+
 GraftStrMapEntry *
 _graft_strmap_lookup (const GraftStrMap *map,
                       const char        *key,
@@ -41,7 +60,9 @@ _graft_strmap_lookup (const GraftStrMap *map,
 
       if (e->hash == 0)
         return NULL;
-      if (e->hash == hash && strcmp (e->key, key) == 0)
+      if (e->hash == hash &&
+          (G_LIKELY (!_graft_strmap_key_is_chain (e->key)) ? strcmp (e->key, key) == 0
+                                                          : chain_equal (e->key, key, strlen (key))))
         return e;
     }
 }
@@ -59,7 +80,9 @@ _graft_strmap_lookup_n (const GraftStrMap *map,
 
       if (e->hash == 0)
         return NULL;
-      if (e->hash == hash && strncmp (e->key, key, len) == 0 && e->key[len] == '\0')
+      if (e->hash == hash &&
+          (G_LIKELY (!_graft_strmap_key_is_chain (e->key)) ? strncmp (e->key, key, len) == 0 && e->key[len] == '\0'
+                                                          : chain_equal (e->key, key, len)))
         return e;
     }
 }

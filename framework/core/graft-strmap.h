@@ -17,6 +17,23 @@ typedef struct {
   gpointer value;
 } GraftStrMapEntry;
 
+/* A key may also be a chain: another stored key and a tail, tagged by the
+ * low bit of `key`. Deep name scopes store their keys so, each extending its
+ * parent's: N nested scopes then keep O(N) bytes of keys, not O(N²). Such a
+ * key is not a C string; _graft_strmap_key_is_chain() tells. */
+typedef struct {
+  const char *prefix;           /* a stored key, itself maybe a chain */
+  guint32 prefix_len;
+  guint32 tail_len;
+  char tail[];
+} GraftStrMapChain;
+
+static inline gboolean
+_graft_strmap_key_is_chain (const char *key)
+{
+  return ((guintptr) key & 1) != 0;
+}
+
 typedef struct {
   GraftStrMapEntry *entries;
   guint32 mask;                 /* capacity - 1; capacity is a power of two */

@@ -88,6 +88,41 @@ names_count (GraftGraph        *graph,
   return j < base_count ? 1 : 0;
 }
 
+/* Keys this long that extend a stored key by a component (a name scope
+ * inside a marked one) are stored as a chain to it: see GraftStrMapChain.
+ * Shorter ones are copied, so that ordinary graphs, and ops sharing their
+ * key as their name, see no difference. */
+#define NAMES_CHAIN_MIN 256
+
+static const char *
+names_key_store (GraftGraph *graph,
+                 const char *key,
+                 gsize       len)
+{
+  if (len >= NAMES_CHAIN_MIN)
+    {
+      gsize p = len;
+      GraftStrMapEntry *parent;
+
+      while (p > 0 && key[p - 1] != '/')
+        p--;
+      if (p > 1 && len - p < G_MAXUINT32 && p - 1 < G_MAXUINT32 &&
+          (parent = _graft_strmap_lookup_n (&graph->names, key, p - 1, _graft_str_hash (key, p - 1))) != NULL)
+        {
+          gsize tail = len - (p - 1);
+          GraftStrMapChain *c = _graft_arena_alloc (&graph->arena, sizeof *c + tail + 1);
+
+          c->prefix = parent->key;
+          c->prefix_len = (guint32) (p - 1);
+          c->tail_len = (guint32) tail;
+          memcpy (c->tail, key + p - 1, tail);
+          c->tail[tail] = '\0';
+          return (const char *) ((guintptr) c | 1);
+        }
+    }
+  return _graft_arena_strndup (&graph->arena, key, len);
+}
+
 /* The core of Graph.unique_name. `buf` holds the full name (name stack
  * already prepended) and receives the result. Returns the stored entry of
  * the result when there is one (an op may be attached to it), NULL when the
@@ -102,6 +137,7 @@ _graft_names_unique_locked (GraftGraph *graph,
   char *key = buf->len < sizeof stack_key - 24 ? stack_key : g_malloc (buf->len + 24);
   gsize base_len = buf->len;
   GraftStrMapEntry *e, *result = NULL;
+  gboolean inserted = FALSE;
   guint32 i, first, hash;
 
   for (gsize k = 0; k < base_len; k++)
@@ -141,19 +177,24 @@ _graft_names_unique_locked (GraftGraph *graph,
            * rule covers once count(base) is first + 1; after a skip it is
            * stored. */
           if (taken == NULL && i - 1 != first)
-            result = taken = _graft_strmap_insert (&graph->names, _graft_arena_strndup (&graph->arena, key, len),
-                                                   _graft_str_hash (key, len));
+            {
+              result = taken = _graft_strmap_insert (&graph->names, names_key_store (graph, key, len),
+                                                     _graft_str_hash (key, len));
+              inserted = TRUE;
+            }
           if (taken != NULL)
             taken->count = 1;
         }
     }
   if (mark_as_used)
     {
-      /* `e` may have moved if an insert above grew the table. */
+      /* `e` may have moved if an insert above grew the table; else it
+       * stands (looking a deep key up again would walk its chain). */
       key[base_len] = '\0';
-      e = _graft_strmap_lookup_n (&graph->names, key, base_len, hash);
+      if (inserted)
+        e = _graft_strmap_lookup_n (&graph->names, key, base_len, hash);
       if (e == NULL)
-        e = _graft_strmap_insert (&graph->names, _graft_arena_strndup (&graph->arena, key, base_len), hash);
+        e = _graft_strmap_insert (&graph->names, names_key_store (graph, key, base_len), hash);
       e->count = first + 1;
       if (first == 0)
         result = e;

@@ -362,7 +362,7 @@ _graft_graph_create_op (GraftGraph           *graph,
    * inputs, attribute values, control inputs, output dims, and the name
    * unless the names table already holds it (an all-lowercase name is its
    * own key). */
-  share_name = entry != NULL && strcmp (entry->key, buf->str) == 0;
+  share_name = entry != NULL && !_graft_strmap_key_is_chain (entry->key) && strcmp (entry->key, buf->str) == 0;
   for (guint o = 0; o < n_out; o++)
     n_dims_total += out_ranks[o] > 0 ? (gsize) out_ranks[o] : 0;
   size = sizeof (GraftNode) + sizeof (GraftOutput) * MAX (n_out, 1) + sizeof (GraftOutput *) * n_inputs +
