@@ -743,7 +743,8 @@ TEST (Initializers, RegistryIsCovered)
 TEST (Initializers, ZerosAndOnes)
 {
   const GraftDType dtypes[] = { GRAFT_DTYPE_FLOAT32, GRAFT_DTYPE_FLOAT64, GRAFT_DTYPE_INT32, GRAFT_DTYPE_INT64,
-                                GRAFT_DTYPE_BOOL };
+                                GRAFT_DTYPE_BOOL, GRAFT_DTYPE_FLOAT16, GRAFT_DTYPE_BFLOAT16, GRAFT_DTYPE_INT8,
+                                GRAFT_DTYPE_UINT8, GRAFT_DTYPE_INT16, GRAFT_DTYPE_UINT16 };
 
   for (GraftDType dtype : dtypes)
     {
@@ -817,6 +818,107 @@ TEST (Initializers, ConstantErrors)
     EXPECT_TRUE (g_error_matches (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE))
       << graft_test::describe_error (error);
   }
+}
+
+/* constant into the new dtypes: integers hold their range exactly and
+ * refuse what is outside it or fractional, with the int32 message;
+ * float16 rounds the double to nearest even (NumPy's astype), bfloat16
+ * rounds through float32 (TensorFlow's bfloat16 type), overflow is inf. */
+TEST (Initializers, ConstantNewDTypes)
+{
+  EXPECT_EQ (eval_ok ("constant", "{'value': <[-128.0, 127, 5]>}", GRAFT_DTYPE_INT8, { 4 }),
+             (std::vector<double> { -128, 127, 5, 5 }));
+  EXPECT_EQ (eval_ok ("constant", "{'value': <[0.0, 255]>}", GRAFT_DTYPE_UINT8, { 2 }),
+             (std::vector<double> { 0, 255 }));
+  EXPECT_EQ (eval_ok ("constant", "{'value': <[-32768.0, 32767]>}", GRAFT_DTYPE_INT16, { 2 }),
+             (std::vector<double> { -32768, 32767 }));
+  EXPECT_EQ (eval_ok ("constant", "{'value': <[65535.0]>}", GRAFT_DTYPE_UINT16, { 2 }),
+             (std::vector<double> { 65535, 65535 }));
+  EXPECT_TRUE (EvalFails ("constant", "{'value': <[128.0]>}", GRAFT_DTYPE_INT8, { 2 }, GRAFT_GRAPH_ERROR_DTYPE,
+                          "Expected int8, got 128.0 of type 'float' instead."));
+  EXPECT_TRUE (EvalFails ("constant", "{'value': <[-1.0]>}", GRAFT_DTYPE_UINT8, { 2 }, GRAFT_GRAPH_ERROR_DTYPE,
+                          "Expected uint8, got -1.0 of type 'float' instead."));
+  EXPECT_TRUE (EvalFails ("constant", "{'value': <[0.5]>}", GRAFT_DTYPE_UINT16, { 2 }, GRAFT_GRAPH_ERROR_DTYPE,
+                          "Expected uint16, got 0.5 of type 'float' instead."));
+
+  /* 0.1 is 0x2e66 in float16; 65520 is past its largest value (65504). */
+  EXPECT_EQ (eval_ok ("constant", "{'value': <[0.1, 65504, 65520, -2.5]>}", GRAFT_DTYPE_FLOAT16, { 4 }),
+             (std::vector<double> { graft_half_to_float (0x2e66), 65504, INFINITY, -2.5 }));
+  /* 1 + 2^-11 + 2^-40 is just above a float16 halfway point: the double
+   * rounds up, where going through float32 first would land on the
+   * halfway point and round to even, down to 1. */
+  EXPECT_EQ (eval_ok ("constant", "{'value': <[1.00048828125000090949]>}", GRAFT_DTYPE_FLOAT16, { 1 }),
+             (std::vector<double> { 1.0 + std::ldexp (1.0, -10) }));
+  EXPECT_EQ (eval_ok ("constant", "{'value': <[0.1, 3.0e38, 1.0]>}", GRAFT_DTYPE_BFLOAT16, { 3 }),
+             (std::vector<double> { graft_bfloat16_to_float (graft_float_to_bfloat16 (0.1f)),
+                                    graft_bfloat16_to_float (graft_float_to_bfloat16 (3.0e38f)), 1.0 }));
+}
+
+/* The random initializers make float16 and bfloat16 from the float32
+ * draw of the same seed pair, scaled in float32 and rounded once on store;
+ * integers are still refused, as TensorFlow's _assert_float_dtype does. */
+TEST (Initializers, RandomHalfFloatsAreTheFloat32DrawRounded)
+{
+  struct {
+    const char *name, *attrs;
+  } inits[] = {
+    { "random_uniform", "{'minval': <-3.0>, 'maxval': <5.0>}" },
+    { "random_normal", "{'mean': <1.0>, 'stddev': <2.0>}" },
+    { "truncated_normal", nullptr },
+    { "glorot_uniform", nullptr },
+    { "glorot_normal", nullptr },
+    { "he_uniform", nullptr },
+    { "he_normal", nullptr },
+    { "variance_scaling", "{'distribution': <'untruncated_normal'>}" },
+    { "xavier", "{'uniform': <false>}" },
+    { "uniform_unit_scaling", nullptr },
+    { "orthogonal", nullptr },
+    { "identity", "{'gain': <0.1>}" },
+  };
+  struct {
+    GraftDType dtype;
+    guint16 (*narrow) (float);
+    float (*widen) (guint16);
+  } halves[] = {
+    { GRAFT_DTYPE_FLOAT16, graft_float_to_half, graft_half_to_float },
+    { GRAFT_DTYPE_BFLOAT16, graft_float_to_bfloat16, graft_bfloat16_to_float },
+  };
+
+  for (auto &init : inits)
+    {
+      std::vector<double> f32 = eval_ok (init.name, init.attrs, GRAFT_DTYPE_FLOAT32, { 8, 5 });
+
+      for (auto &h : halves)
+        {
+          std::vector<double> got = eval_ok (init.name, init.attrs, h.dtype, { 8, 5 });
+          gsize differ = 0;
+
+          ASSERT_EQ (got.size (), f32.size ()) << init.name;
+          for (gsize i = 0; i < got.size (); i++)
+            {
+              double want = h.widen (h.narrow ((float) f32[i]));
+
+              /* Orthogonal factorises in double and rounds once from
+               * there, so it may differ from the rounded float32 by an
+               * ulp of the 16-bit format; the others must match. */
+              if (strcmp (init.name, "orthogonal") == 0)
+                EXPECT_NEAR (got[i], want, std::fabs (want) * 0.01 + 1e-3) << init.name << " " << i;
+              else if (got[i] != want)
+                differ++;
+            }
+          EXPECT_EQ (differ, 0u) << init.name << " " << graft_dtype_get_name (h.dtype);
+        }
+      EXPECT_EQ (eval_ok (init.name, init.attrs, GRAFT_DTYPE_FLOAT16, { 0, 5 }).size (), 0u) << init.name;
+    }
+
+  EXPECT_TRUE (EvalFails ("random_normal", nullptr, GRAFT_DTYPE_INT8, { 2 }, GRAFT_GRAPH_ERROR_DTYPE,
+                          "Expected floating point type, got <dtype: 'int8'>."));
+  EXPECT_TRUE (EvalFails ("glorot_uniform", nullptr, GRAFT_DTYPE_UINT16, { 2, 2 }, GRAFT_GRAPH_ERROR_DTYPE,
+                          "Expected floating point type, got <dtype: 'uint16'>."));
+  EXPECT_TRUE (EvalFails ("random_uniform", "{'maxval': <3.0>}", GRAFT_DTYPE_UINT8, { 2 }, GRAFT_GRAPH_ERROR_DTYPE,
+                          "Invalid dtype tf.uint8"));
+  EXPECT_TRUE (EvalFails ("xavier", nullptr, GRAFT_DTYPE_INT16, { 2, 2 }, GRAFT_GRAPH_ERROR_DTYPE,
+                          "Cannot create initializer for non-floating point type."));
 }
 
 /* random_uniform = RandomUniform · (max − min) + min in the dtype's
@@ -1418,6 +1520,81 @@ TEST (Initializers, ThroughGetVariable)
   }
   /* A failed initializer leaves no variable behind. */
   EXPECT_EQ (graft_graph_lookup_variable (graph, "v"), nullptr);
+}
+
+/* get_variable makes every new numeric dtype with zeros, ones and
+ * constant, and float16/bfloat16 with a random initializer too; the
+ * values come out of a session run of the initial values. */
+TEST (Initializers, NewDTypesThroughGetVariable)
+{
+  const GraftDType dtypes[] = { GRAFT_DTYPE_INT8, GRAFT_DTYPE_UINT8, GRAFT_DTYPE_INT16, GRAFT_DTYPE_UINT16,
+                                GRAFT_DTYPE_FLOAT16, GRAFT_DTYPE_BFLOAT16 };
+  g_autoptr(GraftGraph) graph = graft_graph_new ();
+  g_autoptr(GraftShape) shape = graft_shape_new_vector (3);
+  g_autoptr(GError) error = nullptr;
+  std::vector<GraftOutput *> fetches;
+  std::vector<std::vector<double>> want;
+
+  for (GraftDType dtype : dtypes)
+    {
+      struct {
+        const char *name;
+        GraftInitializer *init;
+        std::vector<double> values;
+      } inits[] = {
+        { "zeros", graft_initializer_new ("zeros", nullptr), { 0, 0, 0 } },
+        { "ones", graft_initializer_new ("ones", nullptr), { 1, 1, 1 } },
+        { "constant", graft_initializer_new ("constant", g_variant_new_parsed ("{'value': <[7.0, 3.0]>}")),
+          { 7, 3, 3 } },
+      };
+
+      for (auto &i : inits)
+        {
+          std::string name = std::string (graft_dtype_get_name (dtype)) + "_" + i.name;
+          GraftVariable *v = graft_graph_get_variable (graph, name.c_str (), shape, dtype, i.init, &error);
+
+          g_object_unref (i.init);
+          ASSERT_NE (v, nullptr) << name << ": " << graft_test::describe_error (error);
+          fetches.push_back (graft_variable_get_initial_value (v));
+          want.push_back (i.values);
+        }
+    }
+  for (GraftDType dtype : { GRAFT_DTYPE_FLOAT16, GRAFT_DTYPE_BFLOAT16 })
+    {
+      g_autoptr(GraftInitializer) init = graft_initializer_new ("random_uniform",
+                                                                g_variant_new_parsed ("{'minval': <2.0>, 'maxval': <3.0>}"));
+      std::string name = std::string (graft_dtype_get_name (dtype)) + "_random";
+      GraftVariable *v = graft_graph_get_variable (graph, name.c_str (), shape, dtype, init, &error);
+
+      ASSERT_NE (v, nullptr) << name << ": " << graft_test::describe_error (error);
+      fetches.push_back (graft_variable_get_initial_value (v));
+      want.push_back ({});
+    }
+
+  g_autoptr(GraftSession) session = graft_session_new (graph);
+  guint n = 0;
+  GraftTensor **results = graft_session_run (session, nullptr, nullptr, 0, fetches.data (), fetches.size (), nullptr,
+                                             0, nullptr, &n, &error);
+  ASSERT_NE (results, nullptr) << graft_test::describe_error (error);
+  ASSERT_EQ (n, fetches.size ());
+  for (guint i = 0; i < n; i++)
+    {
+      std::vector<double> got = values_of (results[i]);
+
+      EXPECT_EQ (graft_tensor_get_dtype (results[i]), graft_output_get_dtype (fetches[i])) << i;
+      if (!want[i].empty ())
+        EXPECT_EQ (got, want[i]) << i;
+      else
+        for (double x : got)
+          {
+            /* U[2, 3) rounded: 3 itself is the nearest 16-bit value of the
+             * largest draws. */
+            EXPECT_GE (x, 2.0) << i;
+            EXPECT_LE (x, 3.0) << i;
+          }
+      graft_tensor_unref (results[i]);
+    }
+  g_free (results);
 }
 
 /* ======================================================================

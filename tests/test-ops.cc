@@ -16,7 +16,8 @@
  * mistake until then.
  *
  * The last tests walk the registry: an op with no value case or no error
- * case fails them.
+ * case fails them, and so does a dtype listed for an op's first input
+ * without a value case of that dtype.
  *
  * The MatMul cases run once per GEMM: this suite runs with CBLAS when the
  * build has it, and meson runs it again, filtered to *MatMul*, with
@@ -800,8 +801,6 @@ int_attr (const char *name,
 
 /* ---- the value cases, op by op ---- */
 
-const GraftDType kNumeric[] = { GRAFT_DTYPE_FLOAT32, GRAFT_DTYPE_FLOAT64, GRAFT_DTYPE_INT32, GRAFT_DTYPE_INT64 };
-const GraftDType kReal[] = { GRAFT_DTYPE_FLOAT32, GRAFT_DTYPE_FLOAT64 };
 const GraftDType kAllDTypes[] = {
   GRAFT_DTYPE_FLOAT16, GRAFT_DTYPE_BFLOAT16, GRAFT_DTYPE_FLOAT32, GRAFT_DTYPE_FLOAT64, GRAFT_DTYPE_INT8,
   GRAFT_DTYPE_UINT8, GRAFT_DTYPE_INT16, GRAFT_DTYPE_UINT16, GRAFT_DTYPE_INT32, GRAFT_DTYPE_INT64,
@@ -828,13 +827,14 @@ dtypes_of (const std::string &op)
     return V { F16, BF16, F32, F64, U8, I16, U16, I32, I64 };
   if (op == "Neg" || op == "Square")
     return V { F16, BF16, F32, F64, I32, I64 };
-  if (op == "Relu" || op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax")
-    return V { F16, BF16, F32, F64, I8, U8, I16, U16, I32, I64 };
   if (op == "MatMul")
     return V { F16, BF16, F32, F64, I32, I64 };
-  if (op == "Sqrt" || op == "Exp" || op == "Log" || op == "Sigmoid" || op == "Tanh")
+  if (op == "Relu" || op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax")
+    return V { F16, BF16, F32, F64, I8, U8, I16, U16, I32, I64 };
+  if (op == "Sqrt" || op == "Exp" || op == "Log" || op == "Sigmoid" || op == "Tanh" || op == "Softmax")
     return V { F16, BF16, F32, F64 };
-  return V { F32, F64, I32, I64 };
+  /* Fill, ZerosLike, OnesLike, and the ops that take any dtype. */
+  return V (std::begin (kAllDTypes), std::end (kAllDTypes));
 }
 const GraftDType kValues[] = { GRAFT_DTYPE_FLOAT32, GRAFT_DTYPE_FLOAT64, GRAFT_DTYPE_INT32, GRAFT_DTYPE_INT64,
                                GRAFT_DTYPE_BOOL };
@@ -1049,16 +1049,18 @@ softmax_cases (std::vector<Case> &cases)
 {
   Dims shapes[] = { { 5 }, { 3, 4 }, { 2, 3, 7 }, { 2, 1 }, { 0, 3 } };
 
-  for (GraftDType dt : kReal)
+  for (GraftDType dt : dtypes_of ("Softmax"))
     for (const Dims &dims : shapes)
       {
         Value x = random (dt, dims, -5, 5);
         add (cases, std::string (tag (dt)) + "_" + tag (dims), "Softmax", { x }, nullptr, softmax (x));
       }
   /* exp(1000) overflows: only the shifted form gets these right. */
-  for (GraftDType dt : kReal)
+  for (GraftDType dt : dtypes_of ("Softmax"))
     {
-      Value big = value (dt, { 2, 3 }, { 1000, 1001, 1002, -1000, -1000, -1000 });
+      /* float16 ends at 65504: its large logits are large for it. */
+      double b = dt == GRAFT_DTYPE_FLOAT16 ? 60000 : 1000;
+      Value big = value (dt, { 2, 3 }, { b, round_to (dt, b + 8), round_to (dt, b + 16), -b, -b, -b });
       add (cases, std::string (tag (dt)) + "_large_logits", "Softmax", { big }, nullptr, softmax (big));
     }
 }
@@ -1074,7 +1076,7 @@ array_cases (std::vector<Case> &cases)
     { { 2, 3 }, { 3, 2 }, { 3, 2 } }, { { 2, 3, 4 }, { 4, -1 }, { 4, 6 } }, { { 24 }, { 2, -1, 3 }, { 2, 4, 3 } },
     { { 1 }, {}, {} }, { {}, { 1, 1 }, { 1, 1 } }, { { 0, 4 }, { 2, 0, 3 }, { 2, 0, 3 } }, { { 6 }, { -1 }, { 6 } },
   };
-  for (GraftDType dt : kValues)
+  for (GraftDType dt : kAllDTypes)
     for (auto &r : reshapes)
       {
         Value x = random (dt, r.from);
@@ -1092,7 +1094,7 @@ array_cases (std::vector<Case> &cases)
     { { 2, 3, 4 }, { 0, 2, 1 }, "2x3x4_021" }, { { 5 }, { 0 }, "5" }, { { 2, 1, 3, 2 }, { 3, 0, 2, 1 }, "rank4" },
     { { 3, 0 }, { 1, 0 }, "3x0" }, { {}, {}, "scalar" },
   };
-  for (GraftDType dt : kValues)
+  for (GraftDType dt : kAllDTypes)
     for (auto &t : transposes)
       {
         Value x = random (dt, t.dims);
@@ -1101,7 +1103,7 @@ array_cases (std::vector<Case> &cases)
       }
 
   /* Fill, ZerosLike, OnesLike: every dtype they take. */
-  for (GraftDType dt : kValues)
+  for (GraftDType dt : kAllDTypes)
     {
       Value v = random (dt, {});
       Dims shapes[] = { { 2, 3 }, {}, { 4, 0 } };
@@ -1120,7 +1122,7 @@ array_cases (std::vector<Case> &cases)
     Dims dims;
     gint64 axis;
   } argmaxes[] = { { { 7 }, 0 }, { { 3, 4 }, 0 }, { { 3, 4 }, 1 }, { { 2, 3, 4 }, -2 }, { { 2, 3, 4 }, 2 } };
-  for (GraftDType dt : kNumeric)
+  for (GraftDType dt : dtypes_of ("ArgMax"))
     for (auto &am : argmaxes)
       for (GraftDType out : { GRAFT_DTYPE_INT64, GRAFT_DTYPE_INT32 })
         {
@@ -1136,6 +1138,21 @@ array_cases (std::vector<Case> &cases)
   add (cases, "ties_and_nan", "ArgMax",
        { value (GRAFT_DTYPE_FLOAT32, { 4, 2 }, { 1, 5, 3, kNaN, 3, 5, 2, kNaN }) }, nullptr,
        exactly (value (GRAFT_DTYPE_INT64, { 2 }, { 1, 1 })));
+  /* The 16-bit floats compare as numbers, not as bit patterns (-1 has the
+   * larger pattern); unsigned ones past the signed range. */
+  for (GraftDType dt : { GRAFT_DTYPE_FLOAT16, GRAFT_DTYPE_BFLOAT16 })
+    add (cases, std::string (tag (dt)) + "_signs_and_nan", "ArgMax",
+         { value (dt, { 2, 3 }, { -1, 0.5, -2, 1, kNaN, 3 }) }, int_attr ("axis", 1),
+         exactly (value (GRAFT_DTYPE_INT64, { 2 }, { 1, 1 })));
+  add (cases, "u8_high", "ArgMax", { value (GRAFT_DTYPE_UINT8, { 3 }, { 1, 255, 128 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT64, {}, { 1 })));
+  add (cases, "u16_high", "ArgMax", { value (GRAFT_DTYPE_UINT16, { 3 }, { 40000, 1, 65535 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT64, {}, { 2 })));
+  /* Fill and OnesLike write the 16-bit floats' own patterns. */
+  add (cases, "f16_pattern", "OnesLike", { value (GRAFT_DTYPE_FLOAT16, { 2 }, { 0, 7 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT16, { 2 }, { 1, 1 })));
+  add (cases, "bf16_inf", "Fill", { value (GRAFT_DTYPE_BFLOAT16, {}, { -INFINITY }) }, ints_attr ("dims", { 3 }),
+       exactly (value (GRAFT_DTYPE_BFLOAT16, { 3 }, { -INFINITY, -INFINITY, -INFINITY })));
 }
 
 void
@@ -1343,7 +1360,7 @@ build_errors ()
   add_error ("uint8", "Exp", { { GRAFT_DTYPE_UINT8, { 2 } } }, nullptr, DTYPE, { "Exp", "uint8", "not in the allowed list" });
   add_error ("complex128", "Add", { { GRAFT_DTYPE_COMPLEX128, { 2 } }, { GRAFT_DTYPE_COMPLEX128, { 2 } } }, nullptr,
              DTYPE, { "Add", "complex128", "not in the allowed list" });
-  add_error ("float16", "Softmax", { { GRAFT_DTYPE_FLOAT16, { 2 } } }, nullptr, DTYPE, { "Softmax", "float16" });
+  add_error ("int8", "Softmax", { { GRAFT_DTYPE_INT8, { 2 } } }, nullptr, DTYPE, { "Softmax", "int8" });
   add_error ("no_dst", "Cast", { { F32, { 2 } } }, nullptr, GRAFT_GRAPH_ERROR_INVALID_ATTR, { "DstT" });
 
   add_error ("scalar", "Softmax", { { F32, {} } }, nullptr, SHAPE, { "at least rank 1", "()" });
@@ -1373,9 +1390,10 @@ build_errors ()
   add_error ("vector_value", "Fill", { { F32, { 2 } } }, ints_attr ("dims", { 2, 2 }), SHAPE,
              { "value must be a scalar", "(2,)" });
   add_error ("negative_dims", "Fill", { { F32, {} } }, ints_attr ("dims", { 2, -1 }), SHAPE, { "(2, -1)" });
-  add_error ("complex", "Fill", { { C64, {} } }, ints_attr ("dims", { 2 }), DTYPE, { "complex64" });
-  add_error ("complex", "ZerosLike", { { C64, { 2 } } }, nullptr, DTYPE, { "complex64" });
-  add_error ("complex", "OnesLike", { { C64, { 2 } } }, nullptr, DTYPE, { "complex64" });
+  for (const char *op : { "ZerosLike", "OnesLike" })
+    add_error ("two_inputs", op, { { F32, { 2 } }, { F32, { 2 } } }, nullptr, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+               { "takes 1 inputs" });
+  add_error ("complex", "ArgMax", { { C64, { 3 } } }, nullptr, DTYPE, { "ArgMax", "complex64" });
 
   add_error ("axis", "ArgMax", { { F32, { 2, 3 } } }, int_attr ("axis", 2), SHAPE,
              { "Invalid axis 2 for a tensor of shape (2, 3)" });
@@ -1564,6 +1582,50 @@ TEST (OpRegistry, EveryOpHasValueCases)
       if (kSessionOps.count (op) || kRandomOps.count (op))
         continue;
       EXPECT_TRUE (covered.count (op)) << op << " has no case in tests/test-ops.cc";
+    }
+}
+
+/* The dtypes an op's first input may have: its type attribute's list, or
+ * every dtype when the attribute is open (Identity, Reshape, ...); empty
+ * for an op without inputs or whose first input has a fixed dtype. */
+std::vector<GraftDType>
+first_input_dtypes (const GraftOpDef *def)
+{
+  std::vector<GraftDType> out;
+  gint attr;
+
+  if (graft_op_def_get_num_inputs (def) == 0 || (attr = graft_op_def_get_input_type_attr (def, 0)) < 0)
+    return out;
+
+  guint n = 0;
+  g_autofree GraftDType *allowed = graft_op_def_get_attr_allowed_dtypes (def, (guint) attr, &n);
+
+  if (n == 0)
+    return std::vector<GraftDType> (std::begin (kAllDTypes), std::end (kAllDTypes));
+  return std::vector<GraftDType> (allowed, allowed + n);
+}
+
+/* Not only every op: every dtype an op's signature lists for its first
+ * input has a value case, so a dtype added to a signature without a case
+ * fails here. */
+TEST (OpRegistry, EveryOpDTypeHasValueCases)
+{
+  std::set<std::pair<std::string, GraftDType>> covered;
+  guint n = 0;
+  g_autofree const GraftOpDef **defs = graft_registry_list_ops (graft_registry_get_default (), &n);
+
+  for (const Case &c : all_cases ())
+    if (!c.inputs.empty ())
+      covered.insert ({ c.op, c.inputs[0].dtype });
+  for (guint i = 0; i < n; i++)
+    {
+      std::string op = graft_op_def_get_name (defs[i]);
+
+      if (kSessionOps.count (op) || kRandomOps.count (op))
+        continue;
+      for (GraftDType dt : first_input_dtypes (defs[i]))
+        EXPECT_TRUE (covered.count ({ op, dt })) << op << " takes " << graft_dtype_get_name (dt)
+                                                 << " but has no case of it in tests/test-ops.cc";
     }
 }
 

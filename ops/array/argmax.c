@@ -83,6 +83,28 @@ DEFINE_ARGMAX (f32, float)
 DEFINE_ARGMAX (f64, double)
 DEFINE_ARGMAX (i32, gint32)
 DEFINE_ARGMAX (i64, gint64)
+DEFINE_ARGMAX (i8, gint8)
+DEFINE_ARGMAX (u8, guint8)
+DEFINE_ARGMAX (i16, gint16)
+DEFINE_ARGMAX (u16, guint16)
+
+/* The 16-bit floats compare as the float32 values they stand for (their
+ * bit patterns do not order like numbers); each is widened as it is read,
+ * so no buffer is needed. */
+static void
+argmax_half (float (*widen) (guint16), const guint16 *x, gsize len, gsize inner, gint64 *idx)
+{
+  for (gsize j = 0; j < inner; j++)
+    idx[j] = 0;
+  for (gsize a = 1; a < len; a++)
+    for (gsize j = 0; j < inner; j++)
+      {
+        float v = widen (x[a * inner + j]), best = widen (x[(gsize) idx[j] * inner + j]);
+
+        if (ABOVE (v, best))
+          idx[j] = (gint64) a;
+      }
+}
 
 void
 array_argmax (GraftKernel       *k,
@@ -138,6 +160,14 @@ array_argmax (GraftKernel       *k,
         case GRAFT_DTYPE_FLOAT64: argmax_f64 ((const double *) block, len, inner, idx); break;
         case GRAFT_DTYPE_INT32: argmax_i32 ((const gint32 *) block, len, inner, idx); break;
         case GRAFT_DTYPE_INT64: argmax_i64 ((const gint64 *) block, len, inner, idx); break;
+        case GRAFT_DTYPE_INT8: argmax_i8 ((const gint8 *) block, len, inner, idx); break;
+        case GRAFT_DTYPE_UINT8: argmax_u8 ((const guint8 *) block, len, inner, idx); break;
+        case GRAFT_DTYPE_INT16: argmax_i16 ((const gint16 *) block, len, inner, idx); break;
+        case GRAFT_DTYPE_UINT16: argmax_u16 ((const guint16 *) block, len, inner, idx); break;
+        case GRAFT_DTYPE_FLOAT16: argmax_half (graft_half_to_float, (const guint16 *) block, len, inner, idx); break;
+        case GRAFT_DTYPE_BFLOAT16:
+          argmax_half (graft_bfloat16_to_float, (const guint16 *) block, len, inner, idx);
+          break;
         default:
           graft_kernel_set_error (k, "ArgMax does not support %s", graft_dtype_get_name (dtype));
           return;

@@ -5,7 +5,13 @@
  */
 #include "array-kernels.h"
 
-#define VALUES "T in {float32, float64, int32, int64, bool}"
+/* The dtypes are TensorFlow 1.15's CPU kernel registrations: Fill,
+ * ZerosLike and OnesLike take every numeric type and bool (complex
+ * included: they only copy or set bits), ArgMax every real number type.
+ * Reshape, Transpose (and Identity) move elements of any dtype. */
+#define VALUES "T in {float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64, bool, " \
+               "complex64, complex128}"
+#define REAL_NUMBER "T in {float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64}"
 
 static const GraftOpInfo array_ops[] = {
   { "Reshape", "(tensor: T, shape: list(int)) -> (output: T)",
@@ -22,7 +28,7 @@ static const GraftOpInfo array_ops[] = {
   { "OnesLike", "(x: T) -> (y: T), " VALUES, "Ones with the shape and dtype of x", "ones_like",
     graft_shape_same_as_input, G_CALLBACK (array_ones_like), 3, 0, { NULL } },
   { "ArgMax", "(input: T, axis: int = 0, output_type: type = int64) -> (output: output_type), "
-    "T in {float32, float64, int32, int64}, output_type in {int32, int64}",
+    REAL_NUMBER ", output_type in {int32, int64}",
     "The index of the largest value along axis (the first one on ties; NaN counts as largest)", "ArgMax",
     array_shape_argmax, G_CALLBACK (array_argmax), 5, 0, { NULL } },
 };

@@ -6,11 +6,9 @@
 
 /* The dtypes each op takes are TensorFlow 1.15's CPU registrations, less
  * the complex types Graft does not compute with: Relu takes every real
- * number type, Sigmoid and Tanh the floats; Softmax stays float32/float64
- * until its kernel learns the 16-bit floats. */
+ * number type, Sigmoid, Tanh and Softmax the floats. */
 #define REAL_NUMBER "T in {float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64}"
 #define FLOATS "T in {float16, bfloat16, float32, float64}"
-#define REAL "T in {float32, float64}"
 
 static const GraftOpInfo nn_ops[] = {
   { "Relu", "(features: T) -> (activations: T), " REAL_NUMBER, "max(features, 0), elementwise", "Relu",
@@ -19,7 +17,7 @@ static const GraftOpInfo nn_ops[] = {
     graft_shape_same_as_input, G_CALLBACK (nn_sigmoid), 3, 0, { NULL } },
   { "Tanh", "(x: T) -> (y: T), " FLOATS, "The hyperbolic tangent of x, elementwise", "Tanh",
     graft_shape_same_as_input, G_CALLBACK (nn_tanh), 3, 0, { NULL } },
-  { "Softmax", "(logits: T) -> (softmax: T), " REAL,
+  { "Softmax", "(logits: T) -> (softmax: T), " FLOATS,
     "exp(logits) / sum(exp(logits)) over the last axis, computed stably", "Softmax",
     nn_shape_softmax, G_CALLBACK (nn_softmax), 3, 0, { NULL } },
 };

@@ -46,6 +46,30 @@ nn_shape_softmax (GraftShapeContext *ctx,
 DEFINE_SOFTMAX (f32, float, expf)
 DEFINE_SOFTMAX (f64, double, exp)
 
+/* The 16-bit floats: a row at a time widened to float32, normalised there
+ * as float32 is, and rounded once on store, as TensorFlow's Eigen::half and
+ * bfloat16 softmax does. The row buffer is allocated with g_try_new so a
+ * huge last axis fails the run instead of the process. */
+static gboolean
+softmax_half (GraftDType     dtype,
+              const guint16 *x,
+              guint16       *y,
+              gsize          rows,
+              gsize          cols)
+{
+  g_autofree float *row = g_try_new (float, cols);
+
+  if (row == NULL)
+    return FALSE;
+  for (gsize r = 0; r < rows; r++, x += cols, y += cols)
+    {
+      graft_dtype_widen_to_float (dtype, x, row, cols);
+      softmax_f32 (row, row, 1, cols);
+      graft_dtype_narrow_from_float (dtype, row, y, cols);
+    }
+  return TRUE;
+}
+
 void
 nn_softmax (GraftKernel       *k,
             const GraftTensor *logits,
@@ -71,6 +95,11 @@ nn_softmax (GraftKernel       *k,
     {
     case GRAFT_DTYPE_FLOAT32: softmax_f32 (in, out, rows, cols); break;
     case GRAFT_DTYPE_FLOAT64: softmax_f64 (in, out, rows, cols); break;
+    case GRAFT_DTYPE_FLOAT16:
+    case GRAFT_DTYPE_BFLOAT16:
+      if (!softmax_half (graft_tensor_get_dtype (logits), in, out, rows, cols))
+        graft_kernel_set_error (k, "Softmax: out of memory for a row of %" G_GSIZE_FORMAT " logits", cols);
+      break;
     default:
       graft_kernel_set_error (k, "Softmax does not support %s",
                               graft_dtype_get_name (graft_tensor_get_dtype (logits)));

@@ -35,12 +35,6 @@ init_check_float (GraftShapeContext *ctx,
   if (init_dtype_is_float (dtype))
     return TRUE;
   name = graft_dtype_to_string (dtype);
-  if (graft_dtype_is_floating (dtype))
-    {
-      g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE,
-                   "Initializers do not generate %s yet; give the variable a value instead", name);
-      return FALSE;
-    }
   g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_DTYPE, "Expected floating point type, got %s.", name);
   return FALSE;
 }
@@ -123,14 +117,40 @@ init_is_int_value (GraftDType dtype,
 {
   if (!isfinite (v) || v != floor (v))
     return FALSE;
-  if (dtype == GRAFT_DTYPE_INT32)
-    return v >= G_MININT32 && v <= G_MAXINT32;
+  switch (dtype)
+    {
+    case GRAFT_DTYPE_INT8: return v >= G_MININT8 && v <= G_MAXINT8;
+    case GRAFT_DTYPE_UINT8: return v >= 0 && v <= G_MAXUINT8;
+    case GRAFT_DTYPE_INT16: return v >= G_MININT16 && v <= G_MAXINT16;
+    case GRAFT_DTYPE_UINT16: return v >= 0 && v <= G_MAXUINT16;
+    case GRAFT_DTYPE_INT32: return v >= G_MININT32 && v <= G_MAXINT32;
+    default: break;
+    }
   /* 2⁶³ itself is the first double beyond gint64. */
   return v >= -9223372036854775808.0 && v < 9223372036854775808.0;
 }
 
+/* `v` rounded to float32 to odd: the float32 neighbour of v whose last
+ * bit is odd unless v is exactly a float32. Rounding that to a 16-bit float
+ * gives v rounded to nearest even directly, without the double rounding of
+ * (float) v, because float32 keeps more than two bits beyond either. */
+static float
+round_to_odd_float (double v)
+{
+  float f = (float) v;
+  guint32 bits;
+
+  memcpy (&bits, &f, sizeof bits);
+  if ((double) f != v && !isnan (v) && (bits & 1) == 0)
+    f = nextafterf (f, v > (double) f ? INFINITY : -INFINITY);
+  return f;
+}
+
 /* Element `index` of `data`, of `dtype`, set to `v`: for the initializers
- * that compute in double and write any dtype. */
+ * that compute in double and write any dtype. float16 is rounded from the
+ * double to nearest even, as NumPy's astype(float16) does; bfloat16 goes
+ * through float32 first, as TensorFlow's bfloat16 NumPy type converts a
+ * Python float. Integers are stored as they are; callers check ranges. */
 void
 init_store (GraftDType dtype,
             gpointer   data,
@@ -153,6 +173,24 @@ init_store (GraftDType dtype,
       break;
     case GRAFT_DTYPE_BOOL:
       ((guint8 *) data)[index] = v != 0.0;
+      break;
+    case GRAFT_DTYPE_INT8:
+      ((gint8 *) data)[index] = (gint8) v;
+      break;
+    case GRAFT_DTYPE_UINT8:
+      ((guint8 *) data)[index] = (guint8) v;
+      break;
+    case GRAFT_DTYPE_INT16:
+      ((gint16 *) data)[index] = (gint16) v;
+      break;
+    case GRAFT_DTYPE_UINT16:
+      ((guint16 *) data)[index] = (guint16) v;
+      break;
+    case GRAFT_DTYPE_FLOAT16:
+      ((guint16 *) data)[index] = graft_float_to_half (round_to_odd_float (v));
+      break;
+    case GRAFT_DTYPE_BFLOAT16:
+      ((guint16 *) data)[index] = graft_float_to_bfloat16 ((float) v);
       break;
     default:
       break;

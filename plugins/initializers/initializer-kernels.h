@@ -15,12 +15,19 @@
 G_BEGIN_DECLS
 
 /* The float dtypes the initializers fill. float16 and bfloat16 are
- * floating too (graft_dtype_is_floating()), but no initializer generates
- * them yet: they are refused with an error rather than half-filled. */
+ * storage types: the random initializers draw and scale in float32 and
+ * round each value once, to nearest even, on store. */
 static inline gboolean
 init_dtype_is_float (GraftDType dtype)
 {
-  return dtype == GRAFT_DTYPE_FLOAT32 || dtype == GRAFT_DTYPE_FLOAT64;
+  return dtype == GRAFT_DTYPE_FLOAT32 || dtype == GRAFT_DTYPE_FLOAT64 || dtype == GRAFT_DTYPE_FLOAT16 ||
+         dtype == GRAFT_DTYPE_BFLOAT16;
+}
+
+static inline gboolean
+init_dtype_is_half (GraftDType dtype)
+{
+  return dtype == GRAFT_DTYPE_FLOAT16 || dtype == GRAFT_DTYPE_BFLOAT16;
 }
 
 /* common.c */

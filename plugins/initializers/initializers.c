@@ -16,8 +16,11 @@
  */
 #include "initializer-kernels.h"
 
-#define ALL_DTYPES "T in {float32, float64, int32, int64, bool}"
-#define NUMERIC "T in {float32, float64, int32, int64}"
+/* zeros and ones take what TensorFlow's Zeros/Ones initializers make with
+ * array_ops.zeros/ones: every real number type and bool; constant every
+ * real number type (its values are a list of floats here). */
+#define ALL_DTYPES "T in {float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64, bool}"
+#define NUMERIC "T in {float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64}"
 
 static const GraftOpInfo initializers[] = {
   {

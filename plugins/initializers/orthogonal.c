@@ -157,6 +157,23 @@ init_orthogonal (GraftKernel *k,
       for (gsize i = 0; i < m * n; i++)
         a[i] = f[i];
     }
+  else if (dtype == GRAFT_DTYPE_FLOAT16 || dtype == GRAFT_DTYPE_BFLOAT16)
+    {
+      /* The 16-bit floats draw the float32 sample, factorised in double
+       * like the others and rounded on store; the sample needs its own
+       * buffer, the output being too small for it. */
+      g_autofree float *f = g_try_new (float, m * n);
+
+      if (f == NULL)
+        {
+          graft_kernel_set_error (k, "orthogonal: out of memory for a %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
+                                  " sample", m, n);
+          return;
+        }
+      graft_philox_fill_normal (&gen, GRAFT_DTYPE_FLOAT32, 0, f, m * n);
+      for (gsize i = 0; i < m * n; i++)
+        a[i] = f[i];
+    }
   else
     graft_philox_fill_normal (&gen, dtype, 0, a, m * n);
 

@@ -17,16 +17,43 @@
 
 #include "initializer-kernels.h"
 
-/* U[minval, maxval) for float32 and float64. */
-void
-init_fill_uniform (GraftKernel *k,
-                   GraftTensor *out,
-                   double       minval,
-                   double       maxval)
+/* float16 and bfloat16 are drawn as float32 (the same stream a float32
+ * variable of this seed gets), scaled in float32 and rounded once on store.
+ * The float32 values need a buffer of their own: NULL, with the kernel
+ * failed, when it cannot be had, so a huge variable fails the run. */
+static float *
+half_begin (GraftKernel *k,
+            GraftTensor *out,
+            const char  *what)
 {
-  GraftDType dtype = graft_tensor_get_dtype (out);
-  gpointer data = graft_kernel_get_output_data (k, out);
   gsize n = graft_tensor_get_num_elements (out);
+  float *buf = g_try_new (float, MAX (n, 1));
+
+  if (buf == NULL)
+    graft_kernel_set_error (k, "%s: out of memory for %" G_GSIZE_FORMAT " %s values", what, n,
+                            graft_dtype_get_name (graft_tensor_get_dtype (out)));
+  return buf;
+}
+
+static void
+half_end (GraftKernel *k,
+          GraftTensor *out,
+          float       *buf)
+{
+  graft_dtype_narrow_from_float (graft_tensor_get_dtype (out), buf, graft_kernel_get_output_data (k, out),
+                                 graft_tensor_get_num_elements (out));
+  g_free (buf);
+}
+
+/* U[minval, maxval) for float32 and float64. */
+static void
+fill_uniform (GraftKernel *k,
+              GraftDType   dtype,
+              gpointer     data,
+              gsize        n,
+              double       minval,
+              double       maxval)
+{
   GraftPhilox gen;
 
   graft_kernel_init_philox (k, &gen);
@@ -49,17 +76,39 @@ init_fill_uniform (GraftKernel *k,
     }
 }
 
-/* N(mean, stddev²), or its truncation to mean ± 2 stddev. */
+/* U[minval, maxval), for every float dtype. */
 void
-init_fill_normal (GraftKernel *k,
-                  GraftTensor *out,
-                  double       mean,
-                  double       stddev,
-                  gboolean     truncated)
+init_fill_uniform (GraftKernel *k,
+                   GraftTensor *out,
+                   double       minval,
+                   double       maxval)
 {
   GraftDType dtype = graft_tensor_get_dtype (out);
-  gpointer data = graft_kernel_get_output_data (k, out);
   gsize n = graft_tensor_get_num_elements (out);
+  float *buf;
+
+  if (!init_dtype_is_half (dtype))
+    {
+      fill_uniform (k, dtype, graft_kernel_get_output_data (k, out), n, minval, maxval);
+      return;
+    }
+  if ((buf = half_begin (k, out, "uniform")) == NULL)
+    return;
+  fill_uniform (k, GRAFT_DTYPE_FLOAT32, buf, n, minval, maxval);
+  half_end (k, out, buf);
+}
+
+/* N(mean, stddev²), or its truncation to mean ± 2 stddev, for float32
+ * and float64. */
+static void
+fill_normal (GraftKernel *k,
+             GraftDType   dtype,
+             gpointer     data,
+             gsize        n,
+             double       mean,
+             double       stddev,
+             gboolean     truncated)
+{
   GraftPhilox gen;
 
   graft_kernel_init_philox (k, &gen);
@@ -82,6 +131,29 @@ init_fill_normal (GraftKernel *k,
       for (gsize i = 0; i < n; i++)
         v[i] = v[i] * stddev + mean;
     }
+}
+
+/* N(mean, stddev²) or its truncation, for every float dtype. */
+void
+init_fill_normal (GraftKernel *k,
+                  GraftTensor *out,
+                  double       mean,
+                  double       stddev,
+                  gboolean     truncated)
+{
+  GraftDType dtype = graft_tensor_get_dtype (out);
+  gsize n = graft_tensor_get_num_elements (out);
+  float *buf;
+
+  if (!init_dtype_is_half (dtype))
+    {
+      fill_normal (k, dtype, graft_kernel_get_output_data (k, out), n, mean, stddev, truncated);
+      return;
+    }
+  if ((buf = half_begin (k, out, "normal")) == NULL)
+    return;
+  fill_normal (k, GRAFT_DTYPE_FLOAT32, buf, n, mean, stddev, truncated);
+  half_end (k, out, buf);
 }
 
 /* random_ops.random_uniform()'s checks, then RandomUniformInt's; the

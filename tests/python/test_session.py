@@ -148,11 +148,23 @@ class SessionTest(unittest.TestCase):
         numpy.testing.assert_allclose(out[2], [2.0, 1.4140625], rtol=0)
         numpy.testing.assert_array_equal(out[3], numpy.array([65533, 4], numpy.uint16))
         self.assertEqual(out[4].dtype, numpy.int16)
-        # No initializer generates the new dtypes yet: an error, not a
-        # crash, and a value initializer is the way round it.
-        for dtype_ in ('float16', 'bfloat16', 'int8'):
-            with self.assertRaises(GLib.Error):
-                g.get_variable('d_' + dtype_, shape=[2], dtype=dtype_)
+        # The initializers make the new dtypes: float16 and bfloat16 by
+        # their default glorot_uniform (limit sqrt(6 / 3) here), int8 by
+        # zeros and ones; a random initializer still refuses an integer.
+        made = [g.get_variable('d_' + dtype_, shape=[2, 1], dtype=dtype_)
+                for dtype_ in ('float16', 'bfloat16', 'int8')]
+        made.append(g.get_variable('o_int8', shape=[2], dtype='int8', initializer='ones'))
+        with self.assertRaises(GLib.Error):
+            g.get_variable('r_int8', shape=[2], dtype='int8', initializer='random_normal')
+        sess = Graft.Session(g)
+        sess.run(g.global_variables_initializer())
+        half, bf16, zeros, ones = sess.run(made)
+        self.assertEqual(half.dtype, numpy.float16)
+        self.assertTrue(numpy.all(numpy.abs(half) <= 1.5))
+        self.assertTrue(numpy.all(numpy.abs(bf16) <= 1.5))
+        numpy.testing.assert_array_equal(zeros, numpy.zeros((2, 1), numpy.int8))
+        self.assertEqual(ones.dtype, numpy.int8)
+        numpy.testing.assert_array_equal(ones, [1, 1])
 
     def test_targets_and_tensors(self):
         assign = self.w.assign(self.g.constant([2.0, 3.0], 'float32'))
