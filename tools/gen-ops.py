@@ -17,22 +17,30 @@
 # writes the API reference's op catalogue page from the same data.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
+import ast
 import json
+import os
 import textwrap
 import re
 import sys
 
-# TensorFlow's Python names where the op's type name does not snake-case to it.
-FUNC_NAMES = {
-    'MatMul': 'matmul',
-    'ArgMax': 'argmax',
-    'Const': 'constant',
-    'VariableV2': 'variable_v2',
-    'NoOp': 'no_op',
-    'ReduceMax': 'reduce_max',
-    'ReduceMean': 'reduce_mean',
-    'ReduceSum': 'reduce_sum',
-}
+# TensorFlow's Python names where the op's type name does not snake-case to
+# it. One table for C and Python: it is the Python override's `_FUNC_NAMES`
+# (Graft.ops uses it at import), read here without importing the override.
+OVERRIDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'framework', 'python', 'gi',
+                        'overrides', 'Graft.py')
+
+
+def _read_func_names():
+    with open(OVERRIDE, encoding='utf-8') as f:
+        tree = ast.parse(f.read(), OVERRIDE)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == '_FUNC_NAMES' for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise SystemExit(f'gen-ops: no _FUNC_NAMES table in {OVERRIDE}')
+
+
+FUNC_NAMES = _read_func_names()
 
 C_TYPES = {
     'int': 'gint64',

@@ -1431,7 +1431,9 @@ def _op_result(output):
     return tuple(output.get_sibling(i) for i in range(n))
 
 
-_FUNC_NAMES = {  # as tools/gen-ops.py (and TensorFlow's Python names)
+# TensorFlow's Python names where the op's type name does not snake-case
+# to it; tools/gen-ops.py reads this table too, for the C constructors.
+_FUNC_NAMES = {
     'MatMul': 'matmul', 'ArgMax': 'argmax', 'Const': 'constant', 'VariableV2': 'variable_v2',
     'NoOp': 'no_op', 'ReduceMax': 'reduce_max', 'ReduceMean': 'reduce_mean', 'ReduceSum': 'reduce_sum',
 }
