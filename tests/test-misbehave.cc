@@ -39,10 +39,9 @@ protected:
   GraftOutput *
   constant (const char *name, GraftTensor *value)
   {
-    g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Const", name);
-    graft_op_builder_set_attr_tensor (b, "value", value);
-    graft_op_builder_set_attr_type (b, "dtype", graft_tensor_get_dtype (value));
-    GraftOutput *o = graft_op_builder_finish (b, &error);
+    GraftOutput *o = graft_constant_full (graph, value, name);
+    if (o == nullptr)
+      error = graft_graph_take_error (graph);
     EXPECT_NE (o, nullptr) << (error ? error->message : "");
     return o;
   }
