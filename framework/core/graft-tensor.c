@@ -699,6 +699,7 @@ typedef struct {
   guint frac_width;             /* most fractional digits */
   guint exp_width;              /* widest exponent digits (sci) */
   guint width;                  /* non-floats: widest element */
+  GPtrArray *texts;             /* each element's own text, made once */
 } PrintLayout;
 
 /* Whether `text` reads back as `v` in the tensor's dtype. */
@@ -765,20 +766,53 @@ split_number (const char *text,
   *exp_len = e ? (guint) strlen (e + 2) : 0;    /* digits after "e+" */
 }
 
+/* An element's text before alignment: the shortest for floats, "nan"
+ * and "inf" as NumPy spells them, the plain value otherwise. */
+static char *
+element_text (const GraftTensor *t,
+              gsize              i,
+              gboolean           is_float,
+              gboolean           sci)
+{
+  char buf[64];
+  double v = load_double (t, i);
+
+  if (is_float)
+    {
+      if (!isfinite (v))
+        return g_strdup (isnan (v) ? "nan" : v < 0 ? "-inf" : "inf");
+      shortest (buf, sizeof buf, t->dtype, v, sci);
+      return g_strdup (buf);
+    }
+  switch (t->dtype)
+    {
+    case GRAFT_DTYPE_BOOL:
+      return g_strdup (v != 0 ? "True" : "False");
+    case GRAFT_DTYPE_INT8:
+    case GRAFT_DTYPE_UINT8:
+    case GRAFT_DTYPE_INT16:
+    case GRAFT_DTYPE_UINT16:
+    case GRAFT_DTYPE_INT32:
+    case GRAFT_DTYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) v);
+    default:
+      g_ascii_formatd (buf, sizeof buf, "%.8g", v);
+      return g_strdup (buf);
+    }
+}
+
 static void
 plan_layout (const GraftTensor *t,
              PrintLayout       *layout)
 {
   double max_abs = 0, min_abs = G_MAXDOUBLE;
   guint nonfinite = 0;
-  char buf[64];
 
   memset (layout, 0, sizeof *layout);
+  layout->texts = g_ptr_array_new_full (t->n_elements, g_free);
   layout->is_float = t->dtype == GRAFT_DTYPE_FLOAT16 || t->dtype == GRAFT_DTYPE_BFLOAT16 ||
                      t->dtype == GRAFT_DTYPE_FLOAT32 || t->dtype == GRAFT_DTYPE_FLOAT64;
-  if (!layout->is_float)
-    return;
-  for (gsize i = 0; i < t->n_elements; i++)
+  for (gsize i = 0; layout->is_float && i < t->n_elements; i++)
     {
       double a = fabs (load_double (t, i));
       if (!isfinite (a) || a == 0)
@@ -791,68 +825,69 @@ plan_layout (const GraftTensor *t,
   layout->sci = max_abs > 0 && (max_abs >= 1e8 || min_abs < 1e-4 || max_abs / min_abs > 1e3);
   for (gsize i = 0; i < t->n_elements; i++)
     {
-      double v = load_double (t, i);
+      char *text = element_text (t, i, layout->is_float, layout->sci);
       guint il, fl, el;
 
-      if (!isfinite (v))
+      g_ptr_array_add (layout->texts, text);
+      if (!layout->is_float)
+        layout->width = MAX (layout->width, strlen (text));
+      else if (!isfinite (load_double (t, i)))
+        nonfinite = MAX (nonfinite, strlen (text));
+      else
         {
-          nonfinite = MAX (nonfinite, isnan (v) ? 3u : v < 0 ? 4u : 3u);
-          continue;
+          split_number (text, &il, &fl, &el);
+          layout->int_width = MAX (layout->int_width, il);
+          layout->frac_width = MAX (layout->frac_width, fl);
+          layout->exp_width = MAX (layout->exp_width, el);
         }
-      shortest (buf, sizeof buf, t->dtype, v, layout->sci);
-      split_number (buf, &il, &fl, &el);
-      layout->int_width = MAX (layout->int_width, il);
-      layout->frac_width = MAX (layout->frac_width, fl);
-      layout->exp_width = MAX (layout->exp_width, el);
     }
   /* "nan" and "-inf" take the whole field: widen the integer part if one
    * does not fit. */
-  {
-    guint rest = 1 + layout->frac_width + (layout->sci ? 2 + MAX (layout->exp_width, 2) : 0);
-    if (nonfinite > layout->int_width + rest)
-      layout->int_width = nonfinite - rest;
-  }
+  if (layout->is_float)
+    {
+      guint rest = 1 + layout->frac_width + (layout->sci ? 2 + MAX (layout->exp_width, 2) : 0);
+      if (nonfinite > layout->int_width + rest)
+        layout->int_width = nonfinite - rest;
+    }
 }
 
+/* A float's text in the array's layout: integer part right-aligned,
+ * fraction left-aligned. */
 static void
 format_float (GString           *s,
-              const GraftTensor *t,
               const PrintLayout *layout,
-              double             v)
+              const char        *text)
 {
-  char buf[64];
   guint il, fl, el, total = layout->int_width + 1 + layout->frac_width;
 
   if (layout->sci)
     total += 2 + MAX (layout->exp_width, 2);
-  if (!isfinite (v))
+  if (g_ascii_isalpha (text[text[0] == '-']))    /* nan, inf, -inf */
     {
-      const char *text = isnan (v) ? "nan" : v < 0 ? "-inf" : "inf";
       for (guint k = strlen (text); k < total; k++)
         g_string_append_c (s, ' ');
       g_string_append (s, text);
       return;
     }
-  shortest (buf, sizeof buf, t->dtype, v, layout->sci);
-  split_number (buf, &il, &fl, &el);
+  split_number (text, &il, &fl, &el);
   for (guint k = il; k < layout->int_width; k++)
     g_string_append_c (s, ' ');
-  g_string_append_len (s, buf, il);
+  g_string_append_len (s, text, il);
   g_string_append_c (s, '.');
   if (fl > 0)
-    g_string_append_len (s, buf + il + 1, fl);
+    g_string_append_len (s, text + il + 1, fl);
   if (layout->sci)
     {
       /* NumPy pads a scientific mantissa with zeros and keeps at least two
        * exponent digits: 1.5e-05 1.0e+00. */
       for (guint k = fl; k < layout->frac_width; k++)
         g_string_append_c (s, '0');
-      g_string_append_len (s, strchr (buf, 'e'), 2);
+      g_string_append_len (s, strchr (text, 'e'), 2);
       for (guint k = MAX (el, 2); k < MAX (layout->exp_width, 2); k++)
         g_string_append_c (s, '0');
       if (el < 2)
         g_string_append_c (s, '0');
-      g_string_append (s, strchr (buf, 'e') + 2);
+      g_string_append (s, strchr (text, 'e') + 2);
     }
   else
     for (guint k = fl; k < layout->frac_width; k++)
@@ -861,45 +896,23 @@ format_float (GString           *s,
 
 static void
 format_element (GString           *s,
-                const GraftTensor *t,
                 const PrintLayout *layout,
                 gsize              i)
 {
-  double v = load_double (t, i);
-  gsize start = s->len;
+  const char *text = g_ptr_array_index (layout->texts, i);
 
   if (layout->is_float)
     {
-      format_float (s, t, layout, v);
+      format_float (s, layout, text);
       return;
     }
-  switch (t->dtype)
-    {
-    case GRAFT_DTYPE_BOOL:
-      g_string_append (s, v != 0 ? "True" : "False");
-      break;
-    case GRAFT_DTYPE_INT8:
-    case GRAFT_DTYPE_UINT8:
-    case GRAFT_DTYPE_INT16:
-    case GRAFT_DTYPE_UINT16:
-    case GRAFT_DTYPE_INT32:
-    case GRAFT_DTYPE_INT64:
-      g_string_append_printf (s, "%" G_GINT64_FORMAT, (gint64) v);
-      break;
-    default:
-      {
-        char buf[G_ASCII_DTOSTR_BUF_SIZE];
-        g_ascii_formatd (buf, sizeof buf, "%.8g", v);
-        g_string_append (s, buf);
-      }
-    }
-  while (s->len - start < layout->width)
-    g_string_insert_c (s, start, ' ');
+  for (guint k = strlen (text); k < layout->width; k++)
+    g_string_append_c (s, ' ');
+  g_string_append (s, text);
 }
 
 static void
 format_level (GString           *s,
-              const GraftTensor *t,
               const PrintLayout *layout,
               const gint64      *dims,
               guint              rank,
@@ -908,7 +921,7 @@ format_level (GString           *s,
 {
   if (level == rank)
     {
-      format_element (s, t, layout, (*index)++);
+      format_element (s, layout, (*index)++);
       return;
     }
   g_string_append_c (s, '[');
@@ -927,7 +940,7 @@ format_level (GString           *s,
                 g_string_append_c (s, ' ');
             }
         }
-      format_level (s, t, layout, dims, rank, level + 1, index);
+      format_level (s, layout, dims, rank, level + 1, index);
     }
   g_string_append_c (s, ']');
 }
@@ -957,14 +970,7 @@ graft_tensor_to_string (const GraftTensor *tensor)
   s = g_string_new (NULL);
   dims = graft_shape_get_dims (tensor->shape, &rank);
   plan_layout (tensor, &layout);
-  if (!layout.is_float)
-    for (gsize i = 0; i < tensor->n_elements; i++)
-      {
-        gsize start = s->len;
-        format_element (s, tensor, &layout, i);
-        layout.width = MAX (layout.width, s->len - start);
-        g_string_truncate (s, start);
-      }
-  format_level (s, tensor, &layout, dims, rank, 0, &index);
+  format_level (s, &layout, dims, rank, 0, &index);
+  g_ptr_array_unref (layout.texts);
   return g_string_free (s, FALSE);
 }
