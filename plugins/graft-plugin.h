@@ -367,6 +367,87 @@ GRAFT_AVAILABLE_IN_ALL
 void          graft_kernel_init_philox            (GraftKernel       *kernel,
                                                    GraftPhilox       *gen);
 
+/* Gradients */
+
+/**
+ * GraftGradContext:
+ *
+ * What a gradient function sees of one forward op while graft_gradients()
+ * differentiates through it: the op's inputs and outputs, the gradients
+ * flowing back into its outputs, and the slots for its inputs' gradients.
+ * The current name scope is the op's own `gradients/<op name>_grad`, so
+ * ops built with default names land where TensorFlow puts them.
+ */
+#define GRAFT_TYPE_GRAD_CONTEXT (graft_grad_context_get_type ())
+GRAFT_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (GraftGradContext, graft_grad_context, GRAFT, GRAD_CONTEXT, GObject)
+
+/**
+ * GraftGradientFunc:
+ * @ctx: the op being differentiated
+ * @error: return location for a #GError
+ *
+ * Builds the gradients of an op's inputs from the gradients of its outputs
+ * (graft_grad_context_get_grad()) with ordinary graph-building calls, and
+ * hands each to graft_grad_context_set_input_grad(). An input left unset
+ * gets no gradient (TensorFlow's None).
+ *
+ * Returns: %FALSE with @error set when the gradient cannot be built
+ */
+typedef gboolean (*GraftGradientFunc) (GraftGradContext *ctx,
+                                       GError          **error);
+
+/**
+ * GraftGradientInfo:
+ * @op: the op type the row is for
+ * @gradient: (nullable): its gradient function, or %NULL for an op that is
+ *   not differentiable (TensorFlow's `NotDifferentiable`): its inputs get
+ *   no gradient, which is not an error
+ *
+ * One row of a plugin's gradient table, kept beside its op table and
+ * registered with graft_plugin_add_gradients().
+ */
+typedef struct {
+  const char *op;
+  GraftGradientFunc gradient;
+} GraftGradientInfo;
+
+/**
+ * GRAFT_NOT_DIFFERENTIABLE:
+ * @op: the op type
+ *
+ * Expands to a #GraftGradientInfo row declaring @op not differentiable.
+ */
+#define GRAFT_NOT_DIFFERENTIABLE(op) { (op), NULL }
+
+GRAFT_AVAILABLE_IN_ALL
+gboolean      graft_plugin_add_gradients          (GraftPlugin             *plugin,
+                                                   const GraftGradientInfo *gradients,
+                                                   guint                    n_gradients,
+                                                   GError                 **error);
+
+GRAFT_AVAILABLE_IN_ALL
+GraftGraph   *graft_grad_context_get_graph        (GraftGradContext  *ctx);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput  *graft_grad_context_get_op           (GraftGradContext  *ctx);
+GRAFT_AVAILABLE_IN_ALL
+guint         graft_grad_context_get_num_inputs   (GraftGradContext  *ctx);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput  *graft_grad_context_get_input        (GraftGradContext  *ctx,
+                                                   guint              index);
+GRAFT_AVAILABLE_IN_ALL
+guint         graft_grad_context_get_num_outputs  (GraftGradContext  *ctx);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput  *graft_grad_context_get_output       (GraftGradContext  *ctx,
+                                                   guint              index);
+GRAFT_AVAILABLE_IN_ALL
+GraftOutput  *graft_grad_context_get_grad         (GraftGradContext  *ctx,
+                                                   guint              index);
+GRAFT_AVAILABLE_IN_ALL
+void          graft_grad_context_set_input_grad   (GraftGradContext  *ctx,
+                                                   guint              index,
+                                                   GraftOutput       *grad);
+
 /* Shape functions */
 GRAFT_AVAILABLE_IN_ALL
 const char   *graft_shape_context_get_op_name     (GraftShapeContext *ctx);

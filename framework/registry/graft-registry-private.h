@@ -30,6 +30,7 @@ struct _GraftRegistry {
   gint loaded;                  /* atomic: the search path was scanned */
   GHashTable *cache;            /* under load_lock: canonical file → (size, mtime, verdict) */
   gboolean cache_dirty;         /* under load_lock: cache has verdicts not yet written */
+  GHashTable *gradients;        /* under lock: op type → GraftGradEntry (owned) */
 };
 
 struct _GraftPlugin {
@@ -75,5 +76,31 @@ void         _graft_registry_remove_plugin_defs (GraftRegistry *registry, GraftP
 GraftPlugin *_graft_registry_app_plugin (GraftRegistry *registry);
 void         _graft_plugin_load_file    (GraftPlugin *plugin);
 void         _graft_registry_invalidate_caches (void);
+
+/* A registered gradient (graft-gradient-registry.c): a plugin's function,
+ * a binding's callback, or neither for an op that is not differentiable. */
+typedef struct {
+  GraftGradientFunc func;
+  GraftGradientCallback callback;
+  gpointer user_data;
+  GDestroyNotify notify;
+  const char *plugin_name;      /* not owned: plugins live as long */
+} GraftGradEntry;
+
+/* What a GraftGradContext holds, filled by graft_gradients() for each op. */
+typedef struct {
+  GraftGraph *graph;
+  GraftOutput *op;
+  guint n_inputs;
+  guint n_outputs;
+  GraftOutput **inputs;
+  GraftOutput **outputs;
+  GraftOutput **grads;          /* per output */
+  GraftOutput **input_grads;    /* per input, set by the function */
+} GraftGradFrame;
+
+const GraftGradEntry *_graft_registry_lookup_gradient (GraftRegistry *registry, const char *op_type);
+GraftGradContext *_graft_grad_context_new   (void);
+GraftGradFrame   *_graft_grad_context_frame (GraftGradContext *ctx);
 
 G_END_DECLS

@@ -34,6 +34,7 @@ graft_registry_finalize (GObject *object)
   g_ptr_array_unref (self->extra_dirs);
   g_hash_table_unref (self->scanned_files);
   g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->gradients, g_hash_table_unref);
   g_rw_lock_clear (&self->lock);
   g_rec_mutex_clear (&self->load_lock);
   G_OBJECT_CLASS (graft_registry_parent_class)->finalize (object);

@@ -19,6 +19,23 @@ GRAFT_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (GraftRegistry, graft_registry, GRAFT, REGISTRY, GObject)
 
 typedef struct _GraftPlugin GraftPlugin;
+typedef struct _GraftGradContext GraftGradContext;
+
+/**
+ * GraftGradientCallback:
+ * @ctx: the op being differentiated
+ * @user_data: the data given at registration
+ * @error: return location for a #GError
+ *
+ * A #GraftGradientFunc with data, for bindings
+ * (graft_registry_register_gradient()).
+ *
+ * Returns: %FALSE with @error set when the gradient cannot be built
+ */
+typedef gboolean (*GraftGradientCallback) (GraftGradContext *ctx,
+                                           gpointer          user_data,
+                                           GError          **error);
+
 
 GRAFT_AVAILABLE_IN_ALL
 GraftRegistry     *graft_registry_get_default       (void);
@@ -66,5 +83,12 @@ gboolean           graft_registry_register_initializer_closure (GraftRegistry *r
                                                                 const char    *summary,
                                                                 GClosure      *kernel,
                                                                 GError       **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean           graft_registry_register_gradient (GraftRegistry        *registry,
+                                                     const char           *op_type,
+                                                     GraftGradientCallback func,
+                                                     gpointer              user_data,
+                                                     GDestroyNotify        notify,
+                                                     GError              **error);
 
 G_END_DECLS
