@@ -67,3 +67,10 @@ G_DEFINE_QUARK (graft-plugin-error-quark, graft_plugin_error)
  * Returns: #GRAFT_SESSION_ERROR
  */
 G_DEFINE_QUARK (graft-session-error-quark, graft_session_error)
+
+/**
+ * graft_train_error_quark:
+ *
+ * Returns: the #GRAFT_TRAIN_ERROR domain
+ */
+G_DEFINE_QUARK (graft-train-error-quark, graft_train_error)

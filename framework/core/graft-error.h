@@ -258,4 +258,37 @@ GQuark graft_variable_error_quark (void);
 GRAFT_AVAILABLE_IN_ALL
 GQuark graft_tensor_error_quark   (void);
 
+/**
+ * GRAFT_TRAIN_ERROR:
+ *
+ * Error domain for differentiating and training. Errors in this domain are
+ * #GraftTrainError.
+ */
+#define GRAFT_TRAIN_ERROR (graft_train_error_quark ())
+
+/**
+ * GraftTrainError:
+ * @GRAFT_TRAIN_ERROR_NO_GRADIENT: a differentiable op on a path from the
+ *   xs to the ys has no registered gradient (TensorFlow's LookupError `No
+ *   gradient defined for operation 'NAME' (op type: TYPE)`)
+ * @GRAFT_TRAIN_ERROR_INVALID_ARGUMENT: a tensor of another graph, a
+ *   `grad_ys` of the wrong dtype or shape, a non-variable or an integer
+ *   variable given to an optimizer, a NaN learning rate, …
+ * @GRAFT_TRAIN_ERROR_NO_GRADIENTS: no variable of an optimizer's list has
+ *   a gradient (`No gradients provided for any variable, …`)
+ * @GRAFT_TRAIN_ERROR_GRADIENT_FAILED: a gradient function failed; the
+ *   message names the op
+ *
+ * Errors raised by graft_gradients() and the optimizers.
+ */
+typedef enum {
+  GRAFT_TRAIN_ERROR_NO_GRADIENT,
+  GRAFT_TRAIN_ERROR_INVALID_ARGUMENT,
+  GRAFT_TRAIN_ERROR_NO_GRADIENTS,
+  GRAFT_TRAIN_ERROR_GRADIENT_FAILED,
+} GraftTrainError;
+
+GRAFT_AVAILABLE_IN_ALL
+GQuark graft_train_error_quark (void);
+
 G_END_DECLS
