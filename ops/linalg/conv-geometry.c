@@ -34,6 +34,9 @@ conv_check_attrs (const char   *op,
 {
   gboolean pool = window_attr != NULL && strcmp (window_attr, "ksize") == 0;
 
+  /* An empty dilations list is the default: no dilation. */
+  if (!pool && n_window == 0)
+    window_attr = NULL;
   if (!check_four (op, "stride", n_strides, error) ||
       (window_attr != NULL && !check_four (op, window_attr, n_window, error)))
     return FALSE;
@@ -110,6 +113,7 @@ conv_geometry_init (ConvGeometry *g,
                     gint64        out_depth,
                     const gint64 *strides,
                     const gint64 *dilations,
+                    gsize         n_dilations,
                     const char   *padding)
 {
   memset (g, 0, sizeof *g);
@@ -122,8 +126,8 @@ conv_geometry_init (ConvGeometry *g,
   g->out_depth = out_depth;
   g->stride_rows = strides[1];
   g->stride_cols = strides[2];
-  g->dilation_rows = dilations != NULL ? dilations[1] : 1;
-  g->dilation_cols = dilations != NULL ? dilations[2] : 1;
+  g->dilation_rows = n_dilations == 4 ? dilations[1] : 1;
+  g->dilation_cols = n_dilations == 4 ? dilations[2] : 1;
   g->same = strcmp (padding, "SAME") == 0;
 }
 

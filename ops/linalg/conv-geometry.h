@@ -25,8 +25,9 @@ typedef struct {
 } ConvGeometry;
 
 /* The attributes every op of the family checks the same way: strides
- * (and ksize or dilations, `window_attr` naming which, NULL for none),
- * padding and data_format. `op` names the op in TensorFlow's messages. */
+ * (and ksize or dilations, `window_attr` naming which, NULL for none;
+ * dilations may be empty, meaning 1), padding and data_format. `op` names
+ * the op in TensorFlow's messages. */
 gboolean conv_check_attrs (const char   *op,
                            const gint64 *strides,
                            gsize         n_strides,
@@ -38,7 +39,7 @@ gboolean conv_check_attrs (const char   *op,
                            GError      **error);
 
 /* Sets the input, window, stride, dilation and padding fields of `g`
- * from checked attributes (`dilations` NULL for pools). */
+ * from checked attributes (`dilations` NULL or empty for none). */
 void conv_geometry_init (ConvGeometry *g,
                          const gint64 *input_dims,
                          gint64        window_rows,
@@ -46,6 +47,7 @@ void conv_geometry_init (ConvGeometry *g,
                          gint64        out_depth,
                          const gint64 *strides,
                          const gint64 *dilations,
+                         gsize         n_dilations,
                          const char   *padding);
 
 /* Fills the output sizes and padding of `g`, whose input, window, stride,

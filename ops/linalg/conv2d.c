@@ -52,7 +52,7 @@ linalg_shape_conv2d (GraftShapeContext *ctx,
     return FALSE;
   if (!conv_check_depths (ctx, in[3], filter[2], error))
     return FALSE;
-  conv_geometry_init (&g, in, filter[0], filter[1], filter[3], strides, dilations, padding);
+  conv_geometry_init (&g, in, filter[0], filter[1], filter[3], strides, dilations, n_dilations, padding);
   if (!conv_geometry_finish (&g, error))
     return FALSE;
   conv_output_dims (&g, out);
@@ -115,7 +115,7 @@ linalg_shape_conv2d_backprop_input (GraftShapeContext *ctx,
     in[3] = filter[2];
   if (!conv_check_depths (ctx, in[3], filter[2], error))
     return FALSE;
-  conv_geometry_init (&g, in, filter[0], filter[1], filter[3], strides, dilations, padding);
+  conv_geometry_init (&g, in, filter[0], filter[1], filter[3], strides, dilations, n_dilations, padding);
   if (!conv_geometry_finish (&g, error) ||
       !conv_check_output_shape ("out_backprop", &g, graft_shape_context_get_input_rank (ctx, 1), dy, error))
     return FALSE;
@@ -148,7 +148,7 @@ linalg_shape_conv2d_backprop_filter (GraftShapeContext *ctx,
     filter[3] = dy[3];
   if (!conv_check_depths (ctx, in[3], filter[2], error))
     return FALSE;
-  conv_geometry_init (&g, in, filter[0], filter[1], filter[3], strides, dilations, padding);
+  conv_geometry_init (&g, in, filter[0], filter[1], filter[3], strides, dilations, n_dilations, padding);
   if (!conv_geometry_finish (&g, error) ||
       !conv_check_output_shape ("out_backprop", &g, graft_shape_context_get_input_rank (ctx, 1), dy, error))
     return FALSE;
@@ -577,13 +577,14 @@ kernel_geometry (GraftKernel       *k,
                  const GraftTensor *out_like,
                  const gint64      *strides,
                  const gint64      *dilations,
+                 gsize              n_dilations,
                  const char        *padding)
 {
   g_autoptr(GError) error = NULL;
   guint rank;
   const gint64 *dims = graft_tensor_get_dims (out_like, &rank);
 
-  conv_geometry_init (g, in, filter[0], filter[1], filter[3], strides, dilations, padding);
+  conv_geometry_init (g, in, filter[0], filter[1], filter[3], strides, dilations, n_dilations, padding);
   if (!conv_geometry_finish (g, &error) || !conv_check_output_shape (what, g, (gint) rank, dims, &error))
     {
       graft_kernel_set_error (k, "%s", error->message);
@@ -607,7 +608,7 @@ linalg_conv2d (GraftKernel       *k,
   ConvGeometry g;
 
   if (kernel_geometry (k, "output", &g, dims4 (input), dims4 (filter), output,
-                       strides, dilations, padding))
+                       strides, dilations, n_dilations, padding))
     run (k, CONV_FORWARD, &g, graft_tensor_get_dtype (input), input, filter, NULL, output);
 }
 
@@ -628,7 +629,7 @@ linalg_conv2d_backprop_input (GraftKernel       *k,
   ConvGeometry g;
 
   if (kernel_geometry (k, "out_backprop", &g, dims4 (output), dims4 (filter),
-                       out_backprop, strides, dilations, padding))
+                       out_backprop, strides, dilations, n_dilations, padding))
     run (k, CONV_BACKPROP_INPUT, &g, graft_tensor_get_dtype (filter), NULL, filter, out_backprop, output);
 }
 
@@ -649,6 +650,6 @@ linalg_conv2d_backprop_filter (GraftKernel       *k,
   ConvGeometry g;
 
   if (kernel_geometry (k, "out_backprop", &g, dims4 (input), dims4 (output),
-                       out_backprop, strides, dilations, padding))
+                       out_backprop, strides, dilations, n_dilations, padding))
     run (k, CONV_BACKPROP_FILTER, &g, graft_tensor_get_dtype (input), input, NULL, out_backprop, output);
 }

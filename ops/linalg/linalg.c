@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "linalg-kernels.h"
+#include "conv-ops.h"
 
 /* Written once by linalg_init, before any kernel of the plugin can run;
  * only read afterwards, from any thread. */
@@ -52,51 +53,6 @@ variant_if_supported (const char *name)
     return &gemm_variant_generic;
   return NULL;
 }
-
-/* The convolution and pooling ops (conv2d.c, pool.c), NHWC only, as on
- * TensorFlow's CPU. Their dtypes are TensorFlow 1.15's CPU registrations:
- * float16, float32 and float64 for Conv2D, its backprops, AvgPool and
- * AvgPoolGrad, plus bfloat16, which their op definitions allow and which
- * is computed in float32 as MatMul computes it; every real number type for
- * MaxPool and MaxPoolGrad. TensorFlow's sizes
- * inputs (input_sizes, filter_sizes, orig_input_shape) are attributes
- * here, as Graft's shapes are; their batch and depth may be -1, inferred
- * from the other inputs, so that gradients build for a batch of unknown
- * size. */
-#define CONV_FLOATS "T in {float16, bfloat16, float32, float64}"
-#define CONV_ATTRS "strides: list(int), padding: string, data_format: string = \"NHWC\", " \
-                   "dilations: list(int) = [1, 1, 1, 1]"
-#define POOL_ATTRS "ksize: list(int), strides: list(int), padding: string, data_format: string = \"NHWC\""
-#define CONV_OPS                                                                                          \
-  { "Conv2D", "(input: T, filter: T, " CONV_ATTRS ") -> (output: T), " CONV_FLOATS,                      \
-    "The 2-D convolution (cross-correlation) of NHWC input with HWIO filter, SAME or VALID padding",       \
-    "Conv2D", linalg_shape_conv2d, G_CALLBACK (linalg_conv2d), 10, 0, { NULL } },                         \
-  { "Conv2DBackpropInput", "(input_sizes: list(int), filter: T, out_backprop: T, " CONV_ATTRS             \
-    ") -> (output: T), " CONV_FLOATS,                                                                     \
-    "The gradient of Conv2D with respect to its input, of shape input_sizes (an attribute, not "          \
-    "TensorFlow's int32 tensor; batch and depth may be -1)",                                              \
-    "Conv2DBackpropInput", linalg_shape_conv2d_backprop_input, G_CALLBACK (linalg_conv2d_backprop_input), \
-    12, 0, { NULL } },                                                                                    \
-  { "Conv2DBackpropFilter", "(input: T, filter_sizes: list(int), out_backprop: T, " CONV_ATTRS            \
-    ") -> (output: T), " CONV_FLOATS,                                                                     \
-    "The gradient of Conv2D with respect to its filter, of shape filter_sizes (an attribute, not "        \
-    "TensorFlow's int32 tensor; the depths may be -1)",                                                   \
-    "Conv2DBackpropFilter", linalg_shape_conv2d_backprop_filter,                                          \
-    G_CALLBACK (linalg_conv2d_backprop_filter), 12, 0, { NULL } },                                        \
-  { "MaxPool", "(input: T, " POOL_ATTRS ") -> (output: T), " REAL_NUMBER,                                 \
-    "The largest value of each NHWC window", "MaxPool", linalg_shape_max_pool, G_CALLBACK (linalg_max_pool),  \
-    9, 0, { NULL } },                                                                                     \
-  { "MaxPoolGrad", "(orig_input: T, orig_output: T, grad: T, " POOL_ATTRS ") -> (output: T), "            \
-    REAL_NUMBER, "The gradient of MaxPool: each window's gradient goes to its first maximum",            \
-    "MaxPoolGrad", linalg_shape_max_pool_grad, G_CALLBACK (linalg_max_pool_grad), 11, 0, { NULL } },      \
-  { "AvgPool", "(value: T, " POOL_ATTRS ") -> (output: T), " CONV_FLOATS,                                 \
-    "The mean of each NHWC window, over the elements inside the input", "AvgPool", linalg_shape_avg_pool,    \
-    G_CALLBACK (linalg_avg_pool), 9, 0, { NULL } },                                                       \
-  { "AvgPoolGrad", "(orig_input_shape: list(int), grad: T, " POOL_ATTRS ") -> (output: T), " CONV_FLOATS, \
-    "The gradient of AvgPool, of shape orig_input_shape (an attribute, not TensorFlow's int32 tensor; "   \
-    "batch and depth may be -1)", "AvgPoolGrad", linalg_shape_avg_pool_grad,                              \
-    G_CALLBACK (linalg_avg_pool_grad), 11, 0, { NULL } },
-#define REAL_NUMBER "T in {float16, bfloat16, float32, float64, int8, uint8, int16, uint16, int32, int64}"
 
 /* MatMul's dtypes are TensorFlow 1.15's CPU registrations less complex;
  * int64 is Graft's own addition, kept. */
@@ -150,4 +106,4 @@ linalg_init (GraftPlugin *plugin,
          graft_plugin_add_gradients (plugin, linalg_conv_gradients, linalg_n_conv_gradients, error);
 }
 
-GRAFT_PLUGIN_DEFINE (linalg, GRAFT_VERSION_S, "Matrix products", "LGPL-2.1-or-later", linalg_init)
+GRAFT_PLUGIN_DEFINE (linalg, GRAFT_VERSION_S, "Matrix products, convolution and pooling", "LGPL-2.1-or-later", linalg_init)

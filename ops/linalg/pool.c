@@ -39,7 +39,7 @@ pool_geometry (GraftShapeContext *ctx,
   if (!conv_check_attrs (op, strides, n_strides, "ksize", ksize, n_ksize, padding,
                          graft_shape_context_get_attr_string (ctx, "data_format"), error))
     return FALSE;
-  conv_geometry_init (g, in, ksize[1], ksize[2], in[3], strides, NULL, padding);
+  conv_geometry_init (g, in, ksize[1], ksize[2], in[3], strides, NULL, 0, padding);
   return conv_geometry_finish (g, error);
 }
 
@@ -408,7 +408,7 @@ pool_kernel (GraftKernel       *k,
   g_autoptr(GError) error = NULL;
   ConvGeometry g;
 
-  conv_geometry_init (&g, in, ksize[1], ksize[2], in[3], strides, NULL, padding);
+  conv_geometry_init (&g, in, ksize[1], ksize[2], in[3], strides, NULL, 0, padding);
   if (!conv_geometry_finish (&g, &error))
     graft_kernel_set_error (k, "%s", error->message);
   else
