@@ -41,8 +41,7 @@ builder_like (GraftGradContext  *ctx,
 /* The static shape of `x` as a sizes attribute: 4 dims, -1 allowed only
  * where `may_infer` says the backprop op infers it. */
 static gboolean
-static_sizes (GraftGradContext *ctx,
-              GraftOutput      *x,
+static_sizes (GraftOutput      *x,
               const char       *what,
               const gboolean    may_infer[4],
               gint64           *sizes,
@@ -62,10 +61,10 @@ static_sizes (GraftGradContext *ctx,
     {
       g_autofree char *s = graft_shape_to_string (shape);
 
+      /* The engine prefixes the op's name and type. */
       g_set_error (error, GRAFT_TRAIN_ERROR, GRAFT_TRAIN_ERROR_GRADIENT_FAILED,
-                   "The gradient of %s op '%s' needs the static height and width of its %s, which has shape %s",
-                   graft_output_get_op_type (graft_grad_context_get_op (ctx)),
-                   graft_output_get_op_name (graft_grad_context_get_op (ctx)), what, s);
+                   "the gradient needs the static height and width of the %s, which has shape %s (only its "
+                   "batch and depth may be unknown)", what, s);
       return FALSE;
     }
   return TRUE;
@@ -85,7 +84,7 @@ backprop_input (GraftGradContext *ctx,
   gint64 sizes[4];
   g_autoptr(GraftOpBuilder) b = NULL;
 
-  if (!static_sizes (ctx, input_like, "input", input_inferable, sizes, error))
+  if (!static_sizes (input_like, "input", input_inferable, sizes, error))
     return NULL;
   b = builder_like (ctx, "Conv2DBackpropInput", conv_attrs);
   graft_op_builder_set_attr_ints (b, "input_sizes", sizes, 4);
@@ -105,7 +104,7 @@ backprop_filter (GraftGradContext *ctx,
   gint64 sizes[4];
   g_autoptr(GraftOpBuilder) b = NULL;
 
-  if (!static_sizes (ctx, filter_like, "filter", filter_inferable, sizes, error))
+  if (!static_sizes (filter_like, "filter", filter_inferable, sizes, error))
     return NULL;
   b = builder_like (ctx, "Conv2DBackpropFilter", conv_attrs);
   graft_op_builder_add_input (b, input);
@@ -211,7 +210,7 @@ avg_pool_grad (GraftGradContext *ctx,
   g_autoptr(GraftOpBuilder) b = NULL;
   GraftOutput *dx;
 
-  if (!static_sizes (ctx, graft_grad_context_get_input (ctx, 0), "input", input_inferable, sizes, error))
+  if (!static_sizes (graft_grad_context_get_input (ctx, 0), "input", input_inferable, sizes, error))
     return FALSE;
   b = builder_like (ctx, "AvgPoolGrad", pool_attrs);
   graft_op_builder_set_attr_ints (b, "orig_input_shape", sizes, 4);
