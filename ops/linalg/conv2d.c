@@ -9,7 +9,9 @@
  * the output comes out in NHWC order with no transpose. The backprops are
  * the two other products of the same matrices:
  *   dcol [M, K] = dy [M, O] · filterᵀ, scattered back (col2im, adding
- *                 where windows overlap) into the input's gradient;
+ *                 where windows overlap) into the input's gradient, at
+ *                 strides above 1 (at stride 1 it is a forward
+ *                 convolution of dy, see backprop_input_by_forward);
  *   dfilter [K, O] = colᵀ · dy.
  * col is never built whole: blocks of rows of about a mebibyte are
  * gathered, multiplied and dropped, each thread with its own. Forward
@@ -435,6 +437,57 @@ backprop_filter_parts (gsize    first,
 
 typedef enum { CONV_FORWARD, CONV_BACKPROP_INPUT, CONV_BACKPROP_FILTER } ConvPass;
 
+static void run_pass (GraftKernel *k, ConvPass pass, const ConvGeometry *g, gboolean f64, gconstpointer input,
+                      gconstpointer filter, gconstpointer dy, gpointer out);
+
+/* At stride 1 the input's gradient is itself a forward convolution: of dy,
+ * padded by the window's reach less the forward padding, with the filter
+ * turned by 180° and its channels swapped:
+ *   dx[ih, iw, c] = Σ dy[ih + pad_top - kh·d, iw + pad_left - kw·d, o] · f[kh, kw, c, o].
+ * Its product is [pixels, rows·cols·out_depth] · [rows·cols·out_depth,
+ * in_depth], much deeper than col2im's (out_depth), and nothing is
+ * scattered. */
+static gboolean
+backprop_input_by_forward (GraftKernel        *k,
+                           const ConvGeometry *g,
+                           gboolean            f64,
+                           gconstpointer       filter,
+                           gconstpointer       dy,
+                           gpointer            out)
+{
+  gsize es = f64 ? sizeof (double) : sizeof (float);
+  gsize kr = (gsize) g->window_rows, kc = (gsize) g->window_cols, c_n = (gsize) g->in_depth,
+        o_n = (gsize) g->out_depth;
+  g_autofree guint8 *turned = g_try_malloc (MAX (kr * kc * c_n * o_n * es, 1));
+  const guint8 *f = filter;
+  ConvGeometry t = { 0 };
+
+  if (turned == NULL)
+    return FALSE;
+  for (gsize kh = 0; kh < kr; kh++)
+    for (gsize kw = 0; kw < kc; kw++)
+      for (gsize o = 0; o < o_n; o++)
+        for (gsize c = 0; c < c_n; c++)
+          memcpy (turned + (((kh * kc + kw) * o_n + o) * c_n + c) * es,
+                  f + ((((kr - 1 - kh) * kc + (kc - 1 - kw)) * c_n + c) * o_n + o) * es, es);
+  t.batch = g->batch;
+  t.in_rows = g->out_rows;
+  t.in_cols = g->out_cols;
+  t.in_depth = g->out_depth;
+  t.window_rows = g->window_rows;
+  t.window_cols = g->window_cols;
+  t.out_depth = g->in_depth;
+  t.stride_rows = t.stride_cols = 1;
+  t.dilation_rows = g->dilation_rows;
+  t.dilation_cols = g->dilation_cols;
+  t.out_rows = g->in_rows;
+  t.out_cols = g->in_cols;
+  t.pad_top = (g->window_rows - 1) * g->dilation_rows - g->pad_top;
+  t.pad_left = (g->window_cols - 1) * g->dilation_cols - g->pad_left;
+  run_pass (k, CONV_FORWARD, &t, f64, dy, turned, NULL, out);
+  return TRUE;
+}
+
 /* Runs one pass on float32 or float64 data; `out` is written whole. */
 static void
 run_pass (GraftKernel        *k,
@@ -473,7 +526,9 @@ run_pass (GraftKernel        *k,
         graft_kernel_parallel_for (k, nb, 1, forward_blocks, &j);
       break;
     case CONV_BACKPROP_INPUT:
-      if (j.m == 0 || j.n == 0 || j.k == 0)
+      if (g->stride_rows == 1 && g->stride_cols == 1)
+        j.failed = !backprop_input_by_forward (k, g, f64, filter, dy, out);
+      else if (j.m == 0 || j.n == 0 || j.k == 0)
         memset (out, 0, (gsize) (g->batch * g->in_rows * g->in_cols * g->in_depth) * j.esize);
       else if ((double) j.m * j.k * j.n < PARALLEL_WORK)
         backprop_input_images (0, (gsize) g->batch, &j);
