@@ -1540,6 +1540,15 @@ conv_cases (std::vector<Case> &cases)
     add (cases, "inferred_sizes", "Conv2DBackpropFilter", { x, dy },
          both (conv_attrs (w), ints_attr ("filter_sizes", { 3, 3, -1, -1 })), conv2d_backprop_filter_ref (w, x, fd, dy));
   }
+  /* TensorFlow's explicit default dilations mean what the empty default
+   * means. */
+  {
+    Window w { { 1, 5, 5, 2 }, 3, 3, 2, 2, true };
+    Value x = random (F32, w.in), f = random (F32, { 3, 3, 2, 3 });
+
+    add (cases, "explicit_dilations", "Conv2D", { x, f }, both (conv_attrs (w), ints_attr ("dilations", { 1, 1, 1, 1 })),
+         conv2d_ref (w, x, f));
+  }
   /* A hand-checked value: a 3×3 ones filter over 1..9 at SAME sums each
    * pixel's neighbourhood. */
   add (cases, "hand", "Conv2D",
