@@ -189,8 +189,10 @@ TEST (ConvGradients, TensorFlowNamesAndAnUnknownBatch)
   GraftOutput *a = window_op (g, "AvgPool", { p }, { 3, 1, "SAME" }, true);
   ASSERT_NE (a, nullptr);
   GraftOutput *xs[2] = { x, f };
-  g_autofree GraftOutput **grads = graft_gradients (g, &a, 1, xs, 2, &error);
-  ASSERT_NE (grads, nullptr) << graft_test::describe_error (error);
+  g_autoptr(GPtrArray) grad_array = graft_gradients (g, &a, 1, xs, 2, &error);
+  ASSERT_NE (grad_array, nullptr) << graft_test::describe_error (error);
+  ASSERT_EQ (grad_array->len, 2u);
+  GraftOutput **grads = (GraftOutput **) grad_array->pdata;
 
   EXPECT_STREQ (graft_output_get_op_name (grads[0]), "gradients/Conv2D_grad/Conv2DBackpropInput");
   EXPECT_STREQ (graft_output_get_op_name (grads[1]), "gradients/Conv2D_grad/Conv2DBackpropFilter");
@@ -231,7 +233,7 @@ TEST (ConvGradients, AnUnknownHeightIsAnError)
   GraftOutput *c = window_op (g, "Conv2D", { x, f }, { 0, 2, "SAME" }, false);
   ASSERT_NE (c, nullptr);
 
-  g_autofree GraftOutput **grads = graft_gradients (g, &c, 1, &x, 1, &error);
+  g_autoptr(GPtrArray) grads = graft_gradients (g, &c, 1, &x, 1, &error);
   EXPECT_EQ (grads, nullptr);
   ASSERT_NE (error, nullptr);
   EXPECT_TRUE (g_error_matches (error, GRAFT_TRAIN_ERROR, GRAFT_TRAIN_ERROR_GRADIENT_FAILED));
