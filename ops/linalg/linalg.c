@@ -1,14 +1,14 @@
 /* linalg.c: the linalg op family: matrix products.
  *
- * MatMul multiplies floats with the portable GEMM of gemm.h when this CPU
- * runs its AVX-512 variant, and otherwise with CBLAS (OpenBLAS) when the
- * build found it, else the portable GEMM's widest variant. On AVX-512
- * machines the portable kernel beats Debian's OpenBLAS 0.3.21, whose
- * kernels for them are its AVX2 ones (190 against 105 GFLOP/s single
- * threaded at 512³ here), and it spreads rows over the session's threads.
- * GRAFT_MATMUL, read once when the plugin loads, overrides the choice (the
- * test suite runs the MatMul cases under several):
- *   blas      CBLAS
+ * MatMul multiplies floats with whichever library measured fastest for
+ * the shape (linalg_choose_lib below; the table is in
+ * docs/performance.md), among those the build found: OpenBLAS (CBLAS),
+ * BLIS, oneDNN, and the portable GEMM of gemm.h, always built.
+ * GRAFT_MATMUL, read once when the plugin loads, overrides the choice
+ * (the test suite runs the MatMul cases under each):
+ *   blas, blis, dnnl
+ *             that library for every float product (oneDNN has no
+ *             float64 product: float64 then goes by the rule)
  *   portable  the portable GEMM, the widest variant this CPU runs
  *   generic, avx2, avx512
  *             the portable GEMM, that variant (if built and supported)
@@ -62,6 +62,80 @@ static const GraftOpInfo linalg_ops[] = {
     graft_shape_matmul, G_CALLBACK (linalg_matmul), 6, 0, { NULL } },
 };
 
+/* The libraries the build found, by GRAFT_MATMUL's names. */
+static const LinalgLib *
+lib_named (const char *name)
+{
+#ifdef GRAFT_HAVE_CBLAS
+  if (strcmp (name, "blas") == 0)
+    return &linalg_lib_blas;
+#endif
+#ifdef GRAFT_HAVE_BLIS
+  if (strcmp (name, "blis") == 0)
+    return &linalg_lib_blis;
+#endif
+#ifdef GRAFT_HAVE_DNNL
+  if (strcmp (name, "dnnl") == 0)
+    return &linalg_lib_dnnl;
+#endif
+  return NULL;
+}
+
+/* The rule, from bench/run.sh --backends on this project's machine (the
+ * table is in docs/performance.md, "Choosing the library"). The four
+ * GEMMs are within 10-15 % of each other on most shapes, on one thread,
+ * in processor time: the loaded 2-core VM gives no steadier figure.
+ *  - float32, tall or square (m ≥ n, m ≥ k, m ≥ 256: 256³ to 4096³,
+ *    batch-512 layers of 256 × 256): OpenBLAS, 10-30 % ahead of oneDNN at
+ *    256³ and 512³, level at 1024³.
+ *  - float32 otherwise, the MLP's layers (a batch shorter than the layer
+ *    is wide or deep, a single row included): oneDNN, 5-25 % ahead of
+ *    OpenBLAS at batch 1, 64 and 512 of 784 → 256 and 256 → 256.
+ *  - float64: OpenBLAS (oneDNN has no double product).
+ * BLIS never came first by more than noise; it is there for GRAFT_MATMUL
+ * and for builds without OpenBLAS. The portable GEMM came last everywhere
+ * but at 512 × 256 × 256 (level) and is kept for builds without any
+ * library, for empty products and as the reference. A library the build
+ * lacks passes its classes to the next one: OpenBLAS, BLIS, oneDNN (for
+ * float32), the portable GEMM. */
+static const LinalgLib *
+first_built (gboolean f64,
+             gboolean prefer_dnnl)
+{
+#ifdef GRAFT_HAVE_DNNL
+  if (prefer_dnnl && !f64)
+    return &linalg_lib_dnnl;
+#endif
+#ifdef GRAFT_HAVE_CBLAS
+  return &linalg_lib_blas;
+#endif
+#ifdef GRAFT_HAVE_BLIS
+  return &linalg_lib_blis;
+#endif
+#ifdef GRAFT_HAVE_DNNL
+  if (!f64)
+    return &linalg_lib_dnnl;
+#endif
+  return NULL;
+}
+
+const LinalgLib *
+linalg_choose_lib (const LinalgGemm *gemm,
+                   gboolean          f64,
+                   gsize             m,
+                   gsize             n,
+                   gsize             k,
+                   guint             threads)
+{
+  gboolean tall = m >= 256 && m >= n && m >= k;
+
+  if (gemm->forced_portable)
+    return NULL;
+  if (gemm->forced != NULL && (!f64 || gemm->forced->f64 != NULL))
+    return gemm->forced;
+  return first_built (f64, !tall);
+}
+
 static gboolean
 linalg_init (GraftPlugin *plugin,
              GError     **error)
@@ -71,24 +145,21 @@ linalg_init (GraftPlugin *plugin,
 
   gemm.portable = variant_if_supported (NULL);
 #ifdef GRAFT_HAVE_CBLAS
-  gemm.use_blas = strcmp (gemm.portable->name, "avx512") != 0;
+  gemm.use_blas = TRUE;
 #endif
   if (choice == NULL || *choice == '\0')
     ;
-  else if (strcmp (choice, "blas") == 0)
+  else if (strcmp (choice, "blas") == 0 || strcmp (choice, "blis") == 0 || strcmp (choice, "dnnl") == 0)
     {
-#ifdef GRAFT_HAVE_CBLAS
-      gemm.use_blas = TRUE;
-#endif
-      if (!gemm.use_blas)
-        g_warning ("GRAFT_MATMUL=blas, but Graft was built without CBLAS: using the portable %s GEMM",
-                   gemm.portable->name);
+      if ((gemm.forced = lib_named (choice)) == NULL)
+        g_warning ("GRAFT_MATMUL=%s, but Graft was built without that library: choosing by shape", choice);
     }
   else
     {
       /* Anything else asks for the portable GEMM, in a given variant
        * unless it says "portable". */
       gemm.use_blas = FALSE;
+      gemm.forced_portable = TRUE;
       if (strcmp (choice, "portable") != 0)
         {
           if ((chosen = variant_if_supported (choice)) != NULL)
@@ -98,7 +169,8 @@ linalg_init (GraftPlugin *plugin,
                        "using the portable %s GEMM", choice, gemm.portable->name);
         }
     }
-  g_debug ("MatMul multiplies floats with %s", gemm.use_blas ? "CBLAS" : gemm.portable->name);
+  g_debug ("MatMul multiplies floats with %s", gemm.forced_portable ? gemm.portable->name
+           : gemm.forced != NULL ? gemm.forced->name : "the library chosen by shape");
 
   return graft_plugin_add_ops (plugin, linalg_ops, G_N_ELEMENTS (linalg_ops), error);
 }
