@@ -89,8 +89,14 @@ lib_named (const char *name)
  *    batch-512 layers of 256 × 256): OpenBLAS, 10-30 % ahead of oneDNN at
  *    256³ and 512³, level at 1024³.
  *  - float32 otherwise, the MLP's layers (a batch shorter than the layer
- *    is wide or deep, a single row included): oneDNN, 5-25 % ahead of
- *    OpenBLAS at batch 1, 64 and 512 of 784 → 256 and 256 → 256.
+ *    is wide or deep, a single row included), on one thread: oneDNN, 5-25 %
+ *    ahead of OpenBLAS at batch 1, 64 and 512 of 784 → 256 and 256 → 256.
+ *  - on more threads, OpenBLAS for all: oneDNN and BLIS run on OpenMP,
+ *    whose threads wait for each other at barriers spinning; when one of
+ *    them is not scheduled (here, a loaded machine; anywhere, a session
+ *    thread or another process on the same core) the product takes 10 to
+ *    1000 times longer (1 × 784 × 256 on 2 threads: 2 ms of processor
+ *    time against 18 µs; OpenBLAS, on its own pthreads pool, 160 µs).
  *  - float64: OpenBLAS (oneDNN has no double product).
  * BLIS never came first by more than noise; it is there for GRAFT_MATMUL
  * and for builds without OpenBLAS. The portable GEMM came last everywhere
@@ -128,12 +134,13 @@ linalg_choose_lib (const LinalgGemm *gemm,
                    guint             threads)
 {
   gboolean tall = m >= 256 && m >= n && m >= k;
+  gboolean prefer_dnnl = !tall && threads == 1;
 
   if (gemm->forced_portable)
     return NULL;
   if (gemm->forced != NULL && (!f64 || gemm->forced->f64 != NULL))
     return gemm->forced;
-  return first_built (f64, !tall);
+  return first_built (f64, prefer_dnnl);
 }
 
 static gboolean
