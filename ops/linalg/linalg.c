@@ -81,29 +81,28 @@ lib_named (const char *name)
   return NULL;
 }
 
-/* The rule, from bench/run.sh --backends on this project's machine (the
- * table is in docs/performance.md, "Choosing the library"). The four
- * GEMMs are within 10-15 % of each other on most shapes, on one thread,
- * in processor time: the loaded 2-core VM gives no steadier figure.
- *  - float32, tall or square (m ≥ n, m ≥ k, m ≥ 256: 256³ to 4096³,
- *    batch-512 layers of 256 × 256): OpenBLAS, 10-30 % ahead of oneDNN at
- *    256³ and 512³, level at 1024³.
- *  - float32 otherwise, the MLP's layers (a batch shorter than the layer
- *    is wide or deep, a single row included), on one thread: oneDNN, 5-25 %
- *    ahead of OpenBLAS at batch 1, 64 and 512 of 784 → 256 and 256 → 256.
+/* The rule, from `bench/run.sh --backends` on this project's machine
+ * (docs/performance.md, "Choosing the library", has the table). The
+ * machine is a 2-core VM shared with other jobs, so the figures compared
+ * are processor time, which stays near the cost of the work there where
+ * wall time does not; on one thread the libraries are within 10-30 % of
+ * each other and the portable GEMM trails them all (by 1.1-9x).
+ *  - float32 on one thread: oneDNN, first or level on the MLP's layers at
+ *    batch 1, 64 and 512 (64 × 784 × 256: 318 µs, OpenBLAS 348, BLIS 351;
+ *    512 × 256 × 10: 60 µs, OpenBLAS 77) and at 256³; except squares of
+ *    512 and more on every side, where OpenBLAS leads (512³: 3140 µs,
+ *    oneDNN 4547) or is level (1024³).
  *  - on more threads, OpenBLAS for all: oneDNN and BLIS run on OpenMP,
  *    whose threads wait for each other at barriers spinning; when one of
  *    them is not scheduled (here, a loaded machine; anywhere, a session
- *    thread or another process on the same core) the product takes 10 to
- *    1000 times longer (1 × 784 × 256 on 2 threads: 2 ms of processor
- *    time against 18 µs; OpenBLAS, on its own pthreads pool, 160 µs).
+ *    thread or another process on the same core) a product takes 10 to
+ *    100 times longer (256³ on 2 threads: 7.8 ms of processor time with
+ *    oneDNN, 0.46 with OpenBLAS on its own pthreads pool).
  *  - float64: OpenBLAS (oneDNN has no double product).
- * BLIS never came first by more than noise; it is there for GRAFT_MATMUL
- * and for builds without OpenBLAS. The portable GEMM came last everywhere
- * but at 512 × 256 × 256 (level) and is kept for builds without any
- * library, for empty products and as the reference. A library the build
- * lacks passes its classes to the next one: OpenBLAS, BLIS, oneDNN (for
- * float32), the portable GEMM. */
+ * BLIS is there for GRAFT_MATMUL and for builds without OpenBLAS; the
+ * portable GEMM for builds without any library, for empty products and
+ * as the reference. A library the build lacks passes its classes to the
+ * next of OpenBLAS, BLIS, oneDNN (float32 only), the portable GEMM. */
 static const LinalgLib *
 first_built (gboolean f64,
              gboolean prefer_dnnl)
@@ -133,8 +132,8 @@ linalg_choose_lib (const LinalgGemm *gemm,
                    gsize             k,
                    guint             threads)
 {
-  gboolean tall = m >= 256 && m >= n && m >= k;
-  gboolean prefer_dnnl = !tall && threads == 1;
+  gboolean large_square = m >= 512 && n >= 512 && k >= 512;
+  gboolean prefer_dnnl = threads == 1 && !large_square;
 
   if (gemm->forced_portable)
     return NULL;
