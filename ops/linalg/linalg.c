@@ -88,8 +88,10 @@ lib_named (const char *name)
  * wall time does not; on one thread the libraries are within 10-30 % of
  * each other and the portable GEMM trails them all (by 1.1-9x).
  *  - float32 on one thread: oneDNN, first or level on the MLP's layers at
- *    batch 1, 64 and 512 (64 × 784 × 256: 318 µs, OpenBLAS 348, BLIS 351;
- *    512 × 256 × 10: 60 µs, OpenBLAS 77) and at 256³; except squares of
+ *    batch 64 and 512 (64 × 784 × 256: 292-318 µs, OpenBLAS 348-357,
+ *    BLIS 336-351; 512 × 256 × 10: 56-60 µs, OpenBLAS 75-77) and at 256³;
+ *    but for a single row (batch 1), where OpenBLAS's gemv is level or
+ *    ahead (1 × 784 × 256: 15.9-16.5 µs, oneDNN 16.8-23.4), and squares of
  *    512 and more on every side, where OpenBLAS leads (512³: 3140 µs,
  *    oneDNN 4547) or is level (1024³).
  *  - on more threads, OpenBLAS for all: oneDNN and BLIS run on OpenMP,
@@ -133,7 +135,7 @@ linalg_choose_lib (const LinalgGemm *gemm,
                    guint             threads)
 {
   gboolean large_square = m >= 512 && n >= 512 && k >= 512;
-  gboolean prefer_dnnl = threads == 1 && !large_square;
+  gboolean prefer_dnnl = threads == 1 && m > 1 && !large_square;
 
   if (gemm->forced_portable)
     return NULL;
