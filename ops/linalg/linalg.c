@@ -92,14 +92,15 @@ lib_named (const char *name)
  *    BLIS 336-351; 512 × 256 × 10: 56-60 µs, OpenBLAS 75-77) and at 256³;
  *    but for a single row (batch 1), where OpenBLAS's gemv is level or
  *    ahead (1 × 784 × 256: 15.9-16.5 µs, oneDNN 16.8-23.4), and squares of
- *    512 and more on every side, where OpenBLAS leads (512³: 3140 µs,
- *    oneDNN 4547) or is level (1024³).
+ *    512 and more on every side, where OpenBLAS led once (512³: 3140 µs,
+ *    oneDNN 4547) and was level twice, and is level at 1024³.
  *  - on more threads, OpenBLAS for all: oneDNN and BLIS run on OpenMP,
  *    whose threads wait for each other at barriers spinning; when one of
  *    them is not scheduled (here, a loaded machine; anywhere, a session
  *    thread or another process on the same core) a product takes 10 to
- *    100 times longer (256³ on 2 threads: 7.8 ms of processor time with
- *    oneDNN, 0.46 with OpenBLAS on its own pthreads pool).
+ *    1000 times longer (256³ on 2 threads: 7.8 ms of processor time with
+ *    oneDNN, 0.46 with OpenBLAS on its own pthreads pool; a one-row
+ *    product: 6.5 ms with BLIS, 33 µs with OpenBLAS).
  *  - float64: OpenBLAS (oneDNN has no double product).
  * BLIS is there for GRAFT_MATMUL and for builds without OpenBLAS; the
  * portable GEMM for builds without any library, for empty products and
