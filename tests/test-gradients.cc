@@ -162,7 +162,7 @@ TEST_P (GradCheck, SymbolicMatchesNumeric)
   dy_attrs.shape = yshape;
   GraftOutput *dy = graft_placeholder_full (g, c.dtype, "dy", &dy_attrs);
   GError *error = nullptr;
-  g_autofree GraftOutput **grads = graft_gradients_full (g, &y, 1, diff_xs.data (), (guint) diff_xs.size (), &dy,
+  g_autoptr(GPtrArray) grads = graft_gradients_full (g, &y, 1, diff_xs.data (), (guint) diff_xs.size (), &dy, 1,
                                                          nullptr, 0, nullptr, GRAFT_UNCONNECTED_GRADIENTS_ZERO,
                                                          &error);
   ASSERT_NE (grads, nullptr) << describe_error (error);
@@ -177,7 +177,7 @@ TEST_P (GradCheck, SymbolicMatchesNumeric)
                                                            std::vector<std::vector<double>> (m));
   std::vector<GraftOutput *> feeds = xs;
   feeds.push_back (dy);
-  std::vector<GraftOutput *> fetches (grads, grads + diff_xs.size ());
+  std::vector<GraftOutput *> fetches ((GraftOutput **) grads->pdata, (GraftOutput **) grads->pdata + diff_xs.size ());
   for (gsize j = 0; j < m; j++)
     {
       std::vector<double> onehot (m, 0.0);
@@ -310,16 +310,16 @@ TEST (Gradients, NamesFollowTensorFlow)
   GraftOutput *y = graft_matmul (g, x, w);
   GError *error = nullptr;
 
-  g_autofree GraftOutput **d = graft_gradients (g, &y, 1, &w, 1, &error);
+  g_autoptr(GPtrArray) d = graft_gradients (g, &y, 1, &w, 1, &error);
   ASSERT_NE (d, nullptr) << describe_error (error);
-  ASSERT_NE (d[0], nullptr);
-  EXPECT_STREQ (graft_output_get_op_name (d[0]), "gradients/MatMul_grad/MatMul_1");
+  ASSERT_NE (((GraftOutput *) d->pdata[0]), nullptr);
+  EXPECT_STREQ (graft_output_get_op_name (((GraftOutput *) d->pdata[0])), "gradients/MatMul_grad/MatMul_1");
   EXPECT_NE (graft_graph_get_operation (g, "gradients/MatMul_grad/MatMul"), nullptr);
   EXPECT_NE (graft_graph_get_operation (g, "gradients/Fill"), nullptr);
 
-  g_autofree GraftOutput **d2 = graft_gradients (g, &y, 1, &x, 1, &error);
+  g_autoptr(GPtrArray) d2 = graft_gradients (g, &y, 1, &x, 1, &error);
   ASSERT_NE (d2, nullptr) << describe_error (error);
-  EXPECT_STREQ (graft_output_get_op_name (d2[0]), "gradients_1/MatMul_grad/MatMul");
+  EXPECT_STREQ (graft_output_get_op_name (((GraftOutput *) d2->pdata[0])), "gradients_1/MatMul_grad/MatMul");
 }
 
 TEST (Gradients, PathsAreSummedWithAddN)
@@ -330,11 +330,11 @@ TEST (Gradients, PathsAreSummedWithAddN)
   GraftOutput *y = graft_add (g, graft_mul (g, x, x), x);
   GError *error = nullptr;
 
-  g_autofree GraftOutput **d = graft_gradients (g, &y, 1, &x, 1, &error);
+  g_autoptr(GPtrArray) d = graft_gradients (g, &y, 1, &x, 1, &error);
   ASSERT_NE (d, nullptr) << describe_error (error);
-  EXPECT_STREQ (graft_output_get_op_type (d[0]), "AddN");
+  EXPECT_STREQ (graft_output_get_op_type (((GraftOutput *) d->pdata[0])), "AddN");
   g_autoptr(GraftSession) s = graft_session_new (g);
-  EXPECT_DOUBLE_EQ (fetch_scalar (s, d[0]), 7.0);
+  EXPECT_DOUBLE_EQ (fetch_scalar (s, ((GraftOutput *) d->pdata[0])), 7.0);
 }
 
 TEST (Gradients, SeveralYsAreSummed)
@@ -344,10 +344,10 @@ TEST (Gradients, SeveralYsAreSummed)
   GraftOutput *ys[] = { graft_mul (g, x, x), graft_mul (g, x, scalar (g, 5.0)) };
   GError *error = nullptr;
 
-  g_autofree GraftOutput **d = graft_gradients (g, ys, 2, &x, 1, &error);
+  g_autoptr(GPtrArray) d = graft_gradients (g, ys, 2, &x, 1, &error);
   ASSERT_NE (d, nullptr) << describe_error (error);
   g_autoptr(GraftSession) s = graft_session_new (g);
-  EXPECT_DOUBLE_EQ (fetch_scalar (s, d[0]), 4.0 + 5.0);
+  EXPECT_DOUBLE_EQ (fetch_scalar (s, ((GraftOutput *) d->pdata[0])), 4.0 + 5.0);
 }
 
 TEST (Gradients, GradYsScaleTheResult)
@@ -358,11 +358,11 @@ TEST (Gradients, GradYsScaleTheResult)
   GraftOutput *gy = scalar (g, 10.0);
   GError *error = nullptr;
 
-  g_autofree GraftOutput **d = graft_gradients_full (g, &y, 1, &x, 1, &gy, nullptr, 0, nullptr,
+  g_autoptr(GPtrArray) d = graft_gradients_full (g, &y, 1, &x, 1, &gy, 1, nullptr, 0, nullptr,
                                                      GRAFT_UNCONNECTED_GRADIENTS_NONE, &error);
   ASSERT_NE (d, nullptr) << describe_error (error);
   g_autoptr(GraftSession) s = graft_session_new (g);
-  EXPECT_DOUBLE_EQ (fetch_scalar (s, d[0]), 40.0);
+  EXPECT_DOUBLE_EQ (fetch_scalar (s, ((GraftOutput *) d->pdata[0])), 40.0);
 }
 
 TEST (Gradients, UnconnectedXsGetNullOrZeros)
@@ -374,16 +374,16 @@ TEST (Gradients, UnconnectedXsGetNullOrZeros)
   GraftOutput *xs[] = { x, z };
   GError *error = nullptr;
 
-  g_autofree GraftOutput **none = graft_gradients (g, &y, 1, xs, 2, &error);
+  g_autoptr(GPtrArray) none = graft_gradients (g, &y, 1, xs, 2, &error);
   ASSERT_NE (none, nullptr) << describe_error (error);
-  EXPECT_NE (none[0], nullptr);
-  EXPECT_EQ (none[1], nullptr);
+  EXPECT_NE (((GraftOutput *) none->pdata[0]), nullptr);
+  EXPECT_EQ (((GraftOutput *) none->pdata[1]), nullptr);
 
-  g_autofree GraftOutput **zero = graft_gradients_full (g, &y, 1, xs, 2, nullptr, nullptr, 0, nullptr,
+  g_autoptr(GPtrArray) zero = graft_gradients_full (g, &y, 1, xs, 2, nullptr, 0, nullptr, 0, nullptr,
                                                         GRAFT_UNCONNECTED_GRADIENTS_ZERO, &error);
   ASSERT_NE (zero, nullptr) << describe_error (error);
-  ASSERT_NE (zero[1], nullptr);
-  g_autoptr(GraftShape) shape = graft_output_get_shape (zero[1]);
+  ASSERT_NE (((GraftOutput *) zero->pdata[1]), nullptr);
+  g_autoptr(GraftShape) shape = graft_output_get_shape (((GraftOutput *) zero->pdata[1]));
   EXPECT_EQ (graft_shape_get_rank (shape), 1);
   EXPECT_EQ (graft_shape_get_dim (shape, 0), 2);
 }
@@ -396,11 +396,11 @@ TEST (Gradients, StopGradientsCutThePath)
   GraftOutput *y = graft_add (g, a, x);
   GError *error = nullptr;
 
-  g_autofree GraftOutput **d = graft_gradients_full (g, &y, 1, &x, 1, nullptr, &a, 1, nullptr,
+  g_autoptr(GPtrArray) d = graft_gradients_full (g, &y, 1, &x, 1, nullptr, 0, &a, 1, nullptr,
                                                      GRAFT_UNCONNECTED_GRADIENTS_NONE, &error);
   ASSERT_NE (d, nullptr) << describe_error (error);
   g_autoptr(GraftSession) s = graft_session_new (g);
-  EXPECT_DOUBLE_EQ (fetch_scalar (s, d[0]), 1.0);
+  EXPECT_DOUBLE_EQ (fetch_scalar (s, ((GraftOutput *) d->pdata[0])), 1.0);
 }
 
 TEST (Gradients, VariablesDifferentiateThroughTheirOutput)
@@ -415,15 +415,15 @@ TEST (Gradients, VariablesDifferentiateThroughTheirOutput)
   GraftOutput *y = graft_mul (g, read, read);
   GraftOutput *xs[] = { graft_variable_get_output (v), read };
 
-  g_autofree GraftOutput **d = graft_gradients (g, &y, 1, xs, 2, &error);
+  g_autoptr(GPtrArray) d = graft_gradients (g, &y, 1, xs, 2, &error);
   ASSERT_NE (d, nullptr) << describe_error (error);
-  ASSERT_NE (d[0], nullptr);
-  ASSERT_NE (d[1], nullptr);
+  ASSERT_NE (((GraftOutput *) d->pdata[0]), nullptr);
+  ASSERT_NE (((GraftOutput *) d->pdata[1]), nullptr);
   g_autoptr(GraftSession) s = graft_session_new (g);
   ASSERT_TRUE (graft_session_run_target (s, graft_graph_global_variables_initializer (g, nullptr), &error))
     << describe_error (error);
-  EXPECT_DOUBLE_EQ (fetch_scalar (s, d[0]), 6.0);
-  EXPECT_DOUBLE_EQ (fetch_scalar (s, d[1]), 6.0);
+  EXPECT_DOUBLE_EQ (fetch_scalar (s, ((GraftOutput *) d->pdata[0])), 6.0);
+  EXPECT_DOUBLE_EQ (fetch_scalar (s, ((GraftOutput *) d->pdata[1])), 6.0);
 }
 
 /* A million-op chain: the walk is iterative, so no stack overflows. */
@@ -437,9 +437,9 @@ TEST (Gradients, LongChainsDoNotRecurse)
   for (int i = 0; i < 1000000; i++)
     y = graft_identity (g, y);
   ASSERT_NE (y, nullptr);
-  g_autofree GraftOutput **d = graft_gradients (g, &y, 1, &x, 1, &error);
+  g_autoptr(GPtrArray) d = graft_gradients (g, &y, 1, &x, 1, &error);
   ASSERT_NE (d, nullptr) << describe_error (error);
-  EXPECT_STREQ (graft_output_get_op_type (d[0]), "Identity");
+  EXPECT_STREQ (graft_output_get_op_type (((GraftOutput *) d->pdata[0])), "Identity");
 }
 
 TEST (Gradients, BadArgumentsLeaveTheGraphAsItWas)
@@ -453,12 +453,12 @@ TEST (Gradients, BadArgumentsLeaveTheGraphAsItWas)
   guint before = graft_graph_get_num_operations (g);
   GError *error = nullptr;
 
-  EXPECT_EQ (graft_gradients (g, &y, 1, &foreign, 1, &error), nullptr);
+  EXPECT_EQ ((GPtrArray *) graft_gradients (g, &y, 1, &foreign, 1, &error), nullptr);
   EXPECT_TRUE (g_error_matches (error, GRAFT_TRAIN_ERROR, GRAFT_TRAIN_ERROR_INVALID_ARGUMENT));
   EXPECT_NE (strstr (error->message, "same graph"), nullptr) << error->message;
   g_clear_error (&error);
 
-  EXPECT_EQ (graft_gradients_full (g, &y, 1, &x, 1, &gy64, nullptr, 0, nullptr,
+  EXPECT_EQ (graft_gradients_full (g, &y, 1, &x, 1, &gy64, 1, nullptr, 0, nullptr,
                                    GRAFT_UNCONNECTED_GRADIENTS_NONE, &error), nullptr);
   EXPECT_TRUE (g_error_matches (error, GRAFT_TRAIN_ERROR, GRAFT_TRAIN_ERROR_INVALID_ARGUMENT));
   EXPECT_NE (strstr (error->message, "float64"), nullptr) << error->message;
@@ -516,12 +516,12 @@ TEST (Gradients, OpsWithoutGradientsAreLookupErrors)
   EXPECT_TRUE (g_error_matches (error, GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_DUPLICATE_NAME));
   g_clear_error (&error);
 
-  g_autofree GraftOutput **d = graft_gradients (g, &y, 1, &x, 1, &error);
+  g_autoptr(GPtrArray) d = graft_gradients (g, &y, 1, &x, 1, &error);
   ASSERT_NE (d, nullptr) << describe_error (error);
   EXPECT_EQ (calls, 1);
-  EXPECT_STREQ (graft_output_get_op_name (d[0]), "gradients/twice_grad/mul");
+  EXPECT_STREQ (graft_output_get_op_name (((GraftOutput *) d->pdata[0])), "gradients/twice_grad/mul");
   g_autoptr(GraftSession) s = graft_session_new (g);
-  EXPECT_DOUBLE_EQ (fetch_scalar (s, d[0]), 2.0);
+  EXPECT_DOUBLE_EQ (fetch_scalar (s, ((GraftOutput *) d->pdata[0])), 2.0);
 }
 
 } // namespace

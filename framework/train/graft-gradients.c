@@ -483,11 +483,11 @@ process (Walk             *w,
  * `grad_ys`, no stop gradients, the name `gradients` and %NULL for an x
  * no y depends on.
  *
- * Returns: (array length=n_xs) (transfer container) (nullable): for each x,
- *   the sum of the derivatives of the ys with respect to it (%NULL where
- *   none depends on it), or %NULL with @error set
+ * Returns: (element-type GraftOutput) (transfer container) (nullable): for
+ *   each x, the sum of the derivatives of the ys with respect to it (%NULL
+ *   where none depends on it), or %NULL with @error set
  */
-GraftOutput **
+GPtrArray *
 graft_gradients (GraftGraph   *graph,
                  GraftOutput **ys,
                  guint         n_ys,
@@ -495,7 +495,7 @@ graft_gradients (GraftGraph   *graph,
                  guint         n_xs,
                  GError      **error)
 {
-  return graft_gradients_full (graph, ys, n_ys, xs, n_xs, NULL, NULL, 0, NULL,
+  return graft_gradients_full (graph, ys, n_ys, xs, n_xs, NULL, 0, NULL, 0, NULL,
                                GRAFT_UNCONNECTED_GRADIENTS_NONE, error);
 }
 
@@ -507,8 +507,10 @@ graft_gradients (GraftGraph   *graph,
  * @xs: (array length=n_xs): the outputs to differentiate with respect to;
  *   a variable's own output (its `VariableV2` op) or its read output
  * @n_xs: the length of @xs
- * @grad_ys: (array length=n_ys) (nullable): the gradient of each y (a %NULL
- *   element: ones of its shape, TensorFlow's default); dtypes must match
+ * @grad_ys: (array length=n_grad_ys) (nullable): the gradient of each y
+ *   (a %NULL element: ones of its shape, TensorFlow's default); dtypes must
+ *   match
+ * @n_grad_ys: the length of @grad_ys: 0, or @n_ys
  * @stop_gradients: (array length=n_stop_gradients) (nullable): outputs
  *   whose ops pass no gradient on to their inputs
  * @n_stop_gradients: the length of @stop_gradients
@@ -530,17 +532,18 @@ graft_gradients (GraftGraph   *graph,
  * 'NAME' (op type: TYPE)`). An op registered as not differentiable passes
  * no gradient, which is not an error.
  *
- * Returns: (array length=n_xs) (transfer container) (nullable): for each x,
- *   its gradient (%NULL or zeros for an unconnected x, as @unconnected
- *   says), or %NULL with @error set
+ * Returns: (element-type GraftOutput) (transfer container) (nullable): for
+ *   each x, its gradient (%NULL or zeros for an unconnected x, as
+ *   @unconnected says), or %NULL with @error set
  */
-GraftOutput **
+GPtrArray *
 graft_gradients_full (GraftGraph               *graph,
                       GraftOutput             **ys,
                       guint                     n_ys,
                       GraftOutput             **xs,
                       guint                     n_xs,
                       GraftOutput             **grad_ys,
+                      guint                     n_grad_ys,
                       GraftOutput             **stop_gradients,
                       guint                     n_stop_gradients,
                       const char               *name,
@@ -551,7 +554,7 @@ graft_gradients_full (GraftGraph               *graph,
   g_autoptr(GraftNameScope) scope = NULL;
   g_autoptr(GraftGradContext) ctx = NULL;
   g_autoptr(GArray) queue = NULL;
-  GraftOutput **result = NULL;
+  GPtrArray *result = NULL;
 
   g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
   g_return_val_if_fail (ys != NULL || n_ys == 0, NULL);
@@ -559,6 +562,14 @@ graft_gradients_full (GraftGraph               *graph,
   g_return_val_if_fail (stop_gradients != NULL || n_stop_gradients == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (n_grad_ys != 0 && n_grad_ys != n_ys)
+    {
+      g_set_error (error, GRAFT_TRAIN_ERROR, GRAFT_TRAIN_ERROR_INVALID_ARGUMENT,
+                   "Passed %u grad_ys for %u ys", n_grad_ys, n_ys);
+      return NULL;
+    }
+  if (n_grad_ys == 0)
+    grad_ys = NULL;
   if (!check_tensors (graph, ys, n_ys, "ys", error) || !check_tensors (graph, xs, n_xs, "xs", error) ||
       !check_tensors (graph, stop_gradients, n_stop_gradients, "stop_gradients", error))
     return NULL;
@@ -646,29 +657,31 @@ graft_gradients_full (GraftGraph               *graph,
         goto out_scope;
     }
 
-  result = g_new0 (GraftOutput *, MAX (n_xs, 1));
+  result = g_ptr_array_sized_new (n_xs);
+  g_ptr_array_set_size (result, n_xs);
   for (guint i = 0; i < n_xs; i++)
     {
       GraftOutput *x = xs[i];
+      GraftOutput **r = (GraftOutput **) &result->pdata[i];
 
       if (w.mark[x->node->id] & MARK_BETWEEN)
         {
-          result[i] = aggregate (&w, x, error);
-          if (result[i] == NULL && grad_list (&w, x)->first != NULL)
+          *r = aggregate (&w, x, error);
+          if (*r == NULL && grad_list (&w, x)->first != NULL)
             {
-              g_clear_pointer (&result, g_free);
+              g_clear_pointer (&result, g_ptr_array_unref);
               goto out_scope;
             }
-          grad_list (&w, x)->first = result[i];
+          grad_list (&w, x)->first = *r;
           g_clear_pointer (&grad_list (&w, x)->more, g_ptr_array_unref);
         }
-      if (result[i] == NULL && unconnected == GRAFT_UNCONNECTED_GRADIENTS_ZERO)
+      if (*r == NULL && unconnected == GRAFT_UNCONNECTED_GRADIENTS_ZERO)
         {
-          result[i] = graft_zeros_like (graph, x);
-          if (result[i] == NULL)
+          *r = graft_zeros_like (graph, x);
+          if (*r == NULL)
             {
               g_propagate_error (error, graft_graph_take_error (graph));
-              g_clear_pointer (&result, g_free);
+              g_clear_pointer (&result, g_ptr_array_unref);
               goto out_scope;
             }
         }
