@@ -19,9 +19,10 @@
  * case fails them, and so does a dtype listed for an op's first input
  * without a value case of that dtype.
  *
- * The MatMul cases run once per GEMM: this suite runs with CBLAS when the
- * build has it, and meson runs it again, filtered to *MatMul*, with
- * GRAFT_MATMUL=portable, generic and (x86-64) avx2: the portable GEMM in
+ * The MatMul cases run once per GEMM: this suite runs with the library
+ * MatMul picks by shape, and meson runs it again, filtered to *MatMul*,
+ * with GRAFT_MATMUL set to each library the build found (blas, blis,
+ * dnnl) and to portable, generic and (x86-64) avx2: the portable GEMM in
  * its widest, baseline and AVX2 variants.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -309,6 +310,7 @@ struct Case {
   std::vector<Value> inputs;
   Attrs attrs;
   Expected expected;
+  guint threads = 1;  /* the session's thread count */
 };
 
 void
@@ -486,6 +488,7 @@ run_case (const Case &c,
         {
           g_autoptr(GraftSession) session = graft_session_new (graph);
 
+          graft_session_set_num_threads (session, c.threads);
           results = graft_session_run (session, feeds.data (), values.data (), feeds.size (), &out, 1, nullptr, 0,
                                        nullptr, &n_results, &error);
           if (results == nullptr)
@@ -1223,10 +1226,11 @@ void
 matmul_cases (std::vector<Case> &cases)
 {
   /* Small shapes, edges of the portable GEMM's tiles and blocks (not a
-   * multiple of any tile, deeper than one 256-deep block), empty ones. */
+   * multiple of any tile, deeper than one 256-deep block), empty ones;
+   * one row (a batch of 1, a matrix-vector product for OpenBLAS). */
   struct {
     gint64 m, k, n;
-  } shapes[] = { { 1, 1, 1 }, { 2, 3, 4 }, { 5, 7, 3 }, { 17, 33, 19 }, { 70, 300, 45 }, { 3, 0, 4 }, { 0, 3, 4 } };
+  } shapes[] = { { 1, 1, 1 }, { 1, 37, 11 }, { 2, 3, 4 }, { 5, 7, 3 }, { 17, 33, 19 }, { 70, 300, 45 }, { 3, 0, 4 }, { 0, 3, 4 } };
 
   for (GraftDType dt : dtypes_of ("MatMul"))
     for (auto &s : shapes)
@@ -1244,6 +1248,18 @@ matmul_cases (std::vector<Case> &cases)
             continue;
           add (cases, label, "MatMul", { a, b }, attrs, matmul (a, b, ta, tb));
         }
+  /* Large enough to be split over threads, by the portable GEMM and by
+   * each library (which is told the session's thread count). */
+  for (GraftDType dt : { GRAFT_DTYPE_FLOAT32, GRAFT_DTYPE_FLOAT64 })
+    for (guint threads : { 2u, 3u })
+      {
+        Value a = random (dt, { 96, 300 });
+        Value b = random (dt, { 300, 200 });
+
+        add (cases, std::string (tag (dt)) + "_96x300x200_" + std::to_string (threads) + "_threads", "MatMul",
+             { a, b }, nullptr, matmul (a, b, false, false));
+        cases.back ().threads = threads;
+      }
   /* Integers wrap. */
   add (cases, "i32_wraps", "MatMul",
        { value (GRAFT_DTYPE_INT32, { 1, 2 }, { 65536, 1 }), value (GRAFT_DTYPE_INT32, { 2, 1 }, { 65536, 7 }) },

@@ -7,16 +7,35 @@
 #include <graft-plugin.h>
 
 #include "gemm.h"
+#include "gemm-libs.h"
 
 G_BEGIN_DECLS
 
 /* How MatMul multiplies floats: chosen once, when the plugin loads. */
 typedef struct {
-  gboolean use_blas;            /* float32/float64 through CBLAS */
-  const GemmVariant *portable;  /* otherwise, and for oversized BLAS calls */
+  /* Kept for other kernels of the module (Conv2D): whether float
+   * products may call CBLAS directly. linalg_gemm_float() is the better
+   * entry point: it also picks the library per shape. */
+  gboolean use_blas;
+  const GemmVariant *portable;  /* the portable GEMM's variant */
+  /* What GRAFT_MATMUL forced: a library, or (forced_portable) the
+   * portable GEMM; neither means the per-shape rule of linalg.c. */
+  const LinalgLib *forced;
+  gboolean forced_portable;
 } LinalgGemm;
 
 const LinalgGemm *linalg_get_gemm (void);
+
+/* The library (or NULL: the portable GEMM) that multiplies a float
+ * product of this shape with this many threads. */
+const LinalgLib *linalg_choose_lib (const LinalgGemm *gemm, gboolean f64, gsize m, gsize n, gsize k,
+                                    guint threads);
+
+/* C = op(A) · op(B) for dense row-major float32 (f64: float64) operands,
+ * on the session's threads, by whichever library linalg_choose_lib()
+ * names; any of m, n, k may be 0. */
+void linalg_gemm_float (GraftKernel *k, const LinalgGemm *gemm, gboolean f64, gboolean ta, gboolean tb,
+                        gsize m, gsize n, gsize depth, gconstpointer a, gconstpointer b, gpointer c);
 
 void linalg_matmul (GraftKernel *k, const GraftTensor *a, const GraftTensor *b, gboolean transpose_a,
                     gboolean transpose_b, GraftTensor *product);
