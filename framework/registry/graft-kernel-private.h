@@ -25,6 +25,10 @@ struct _GraftKernel {
   GraftTensor **outputs;        /* during a call: the outputs allocated */
   gpointer runner;              /* the session running it, or NULL */
   const GraftKernelRunnerFuncs *runner_funcs;
+  /* A fused epilogue (see graft_kernel_apply_epilogue()): set by the
+   * runtime on the kernel of a step whose consumers it fused in. */
+  void (*epilogue) (gpointer data, GraftKernel *kernel, gsize row_begin, gsize row_end);
+  gpointer epilogue_data;
 };
 
 /* Kernels are called through the cif prepared at registration. libffi

@@ -112,6 +112,88 @@ matmul_half (GraftKernel      *k,
   g_free (fc);
 }
 
+/* Rows [r0, r1) of a float product, by CBLAS or the portable GEMM. The
+ * portable GEMM takes A packed, so with transpose_a it computes only the
+ * whole product. */
+static void
+gemm_float_rows (GraftKernel       *k,
+                 const LinalgGemm  *gemm,
+                 gboolean           f64,
+                 gboolean           ta,
+                 gboolean           tb,
+                 gsize              m,
+                 gsize              n,
+                 gsize              depth,
+                 gsize              r0,
+                 gsize              r1,
+                 gconstpointer      pa,
+                 gconstpointer      pb,
+                 gpointer           pc)
+{
+  gsize es = f64 ? sizeof (double) : sizeof (float);
+  const guint8 *a = (const guint8 *) pa + (ta ? r0 : r0 * depth) * es;
+  guint8 *c = (guint8 *) pc + r0 * n * es;
+
+#ifdef GRAFT_HAVE_CBLAS
+  if (gemm->use_blas && fits_blas (m, n, depth) && r1 > r0 && n > 0 && depth > 0)
+    {
+      if (f64)
+        cblas_dgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                     (int) (r1 - r0), (int) n, (int) depth, 1.0, (const double *) a, (int) (ta ? m : depth),
+                     pb, (int) (tb ? depth : n), 0.0, (double *) c, (int) n);
+      else
+        cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                     (int) (r1 - r0), (int) n, (int) depth, 1.0f, (const float *) a, (int) (ta ? m : depth),
+                     pb, (int) (tb ? depth : n), 0.0f, (float *) c, (int) n);
+      return;
+    }
+#endif
+  g_assert (!ta || (r0 == 0 && r1 == m));
+  portable_float (k, gemm->portable, f64, ta, tb, r1 - r0, n, depth, a, pb, c);
+}
+
+/* With a fused epilogue (a bias add, an activation), the product is made
+ * in panels of rows small enough to stay in L2, and the epilogue runs on
+ * each panel right after it is written. Products of at most one panel, and
+ * those the portable GEMM makes whole, are one call. */
+#define EPILOGUE_PANEL_BYTES (256 * 1024)
+
+static void
+matmul_float (GraftKernel      *k,
+              const LinalgGemm *gemm,
+              gboolean          f64,
+              gboolean          ta,
+              gboolean          tb,
+              gsize             m,
+              gsize             n,
+              gsize             depth,
+              gconstpointer     pa,
+              gconstpointer     pb,
+              gpointer          pc)
+{
+  gsize es = f64 ? sizeof (double) : sizeof (float);
+  gsize panel = m;
+  gboolean panels_ok = !ta;
+
+#ifdef GRAFT_HAVE_CBLAS
+  panels_ok = panels_ok || gemm->use_blas;
+#endif
+  if (graft_kernel_has_epilogue (k) && panels_ok && n > 0)
+    panel = MAX (EPILOGUE_PANEL_BYTES / (n * es), 8);
+  if (m == 0 || panel >= m)
+    {
+      gemm_float_rows (k, gemm, f64, ta, tb, m, n, depth, 0, m, pa, pb, pc);
+      graft_kernel_apply_epilogue (k, 0, m);
+      return;
+    }
+  for (gsize r0 = 0; r0 < m; r0 += panel)
+    {
+      gsize r1 = MIN (m, r0 + panel);
+      gemm_float_rows (k, gemm, f64, ta, tb, m, n, depth, r0, r1, pa, pb, pc);
+      graft_kernel_apply_epilogue (k, r0, r1);
+    }
+}
+
 void
 linalg_matmul (GraftKernel       *k,
                const GraftTensor *a,
@@ -149,29 +231,10 @@ linalg_matmul (GraftKernel       *k,
   switch (graft_tensor_get_dtype (a))
     {
     case GRAFT_DTYPE_FLOAT32:
-#ifdef GRAFT_HAVE_CBLAS
-      if (gemm->use_blas && fits_blas (m, n, depth) && m > 0 && n > 0 && depth > 0)
-        {
-          cblas_sgemm (CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
-                       transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) depth, 1.0f, pa,
-                       (int) (transpose_a ? m : depth), pb, (int) (transpose_b ? depth : n), 0.0f, pc, (int) n);
-          break;
-        }
-#endif
-      portable_float (k, gemm->portable, FALSE, transpose_a, transpose_b, m, n, depth, pa, pb, pc);
-      break;
     case GRAFT_DTYPE_FLOAT64:
-#ifdef GRAFT_HAVE_CBLAS
-      if (gemm->use_blas && fits_blas (m, n, depth) && m > 0 && n > 0 && depth > 0)
-        {
-          cblas_dgemm (CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
-                       transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) depth, 1.0, pa,
-                       (int) (transpose_a ? m : depth), pb, (int) (transpose_b ? depth : n), 0.0, pc, (int) n);
-          break;
-        }
-#endif
-      portable_float (k, gemm->portable, TRUE, transpose_a, transpose_b, m, n, depth, pa, pb, pc);
-      break;
+      matmul_float (k, gemm, graft_tensor_get_dtype (a) == GRAFT_DTYPE_FLOAT64, transpose_a, transpose_b,
+                    m, n, depth, pa, pb, pc);
+      return;
     case GRAFT_DTYPE_INT32:
       gemm_u32_generic (transpose_a, transpose_b, m, n, depth, pa, pb, pc);
       break;
@@ -184,5 +247,7 @@ linalg_matmul (GraftKernel       *k,
       break;
     default:
       graft_kernel_set_error (k, "MatMul does not support %s", graft_dtype_get_name (graft_tensor_get_dtype (a)));
+      return;
     }
+  graft_kernel_apply_epilogue (k, 0, m);
 }
