@@ -34,6 +34,10 @@
 /* Elements per tile: a few tiles of this many floats fit in L1 next to
  * each other, and a kernel call (tens of ns) is small beside a tile's work. */
 #define TILE_ELEMENTS 4096
+/* Groups smaller than this stay unfused: their values stay in cache
+ * anyway, and the executor's dispatch (one indirect call per op) is cheaper
+ * than a group's tile bookkeeping. */
+#define MIN_GROUP_ELEMENTS (2 * TILE_ELEMENTS)
 
 /* Ops computing each output element from the elements at the same index of
  * their inputs (after broadcasting), with no attribute that changes that.
@@ -201,7 +205,7 @@ _graft_plan_fuse (GraftPlan *plan)
       tile_rank = MIN (graft_shape_get_rank (shape), 2);
       cols = tile_rank == 2 ? _graft_shape_dims (shape)[graft_shape_get_rank (shape) - 1] : 1;
       rows = cols > 0 ? graft_shape_get_num_elements (shape) / cols : 0;
-      if (rows == 0 || cols == 0)
+      if (rows == 0 || cols == 0 || rows * cols < MIN_GROUP_ELEMENTS)
         continue;
 
       g_array_set_size (b.stages, 0);
