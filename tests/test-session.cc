@@ -1027,7 +1027,9 @@ TEST_F (Results, ResultsOutliveTheirSession)
       kept[closed] = r[0];
       g_free (r);
       if (closed)
-        ASSERT_TRUE (graft_session_close (s, &error));
+        {
+          ASSERT_TRUE (graft_session_close (s, &error));
+        }
       g_object_unref (s);
     }
   std::thread t ([&] {
