@@ -172,7 +172,7 @@ const GraftDType all_dtypes[] = {
 TEST_F (Fusion, MatMulBiasActivation)
 {
   const char *activations[] = { nullptr, "Relu", "Sigmoid", "Tanh" };
-  struct { gint64 m, k, n; bool ta; } sizes[] = { { 4, 3, 5, false }, { 700, 40, 300, false }, { 70, 9, 130, true } };
+  struct { gint64 m, k, n; bool ta; } sizes[] = { { 4, 3, 5, false }, { 700, 40, 300, false }, { 70, 9, 130, true }, { 1800, 4, 640, false }, { 1700, 3, 700, true } };
   int covered = 0;
 
   for (const char *act : activations)
@@ -197,7 +197,7 @@ TEST_F (Fusion, MatMulBiasActivation)
           covered++;
         }
   /* float32 and float64 at least, for every activation and size. */
-  EXPECT_GE (covered, 4 * 2 * 3);
+  EXPECT_GE (covered, 4 * 2 * 5);
 }
 
 /* The bias first, then the product: Add's operands either way round. */

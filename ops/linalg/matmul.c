@@ -152,11 +152,14 @@ gemm_float_rows (GraftKernel       *k,
   portable_float (k, gemm->portable, f64, ta, tb, r1 - r0, n, depth, a, pb, c);
 }
 
-/* With a fused epilogue (a bias add, an activation), the product is made
- * in panels of rows small enough to stay in L2, and the epilogue runs on
- * each panel right after it is written. Products of at most one panel, and
- * those the portable GEMM makes whole, are one call. */
-#define EPILOGUE_PANEL_BYTES (256 * 1024)
+/* With a fused epilogue (a bias add, an activation), a product larger
+ * than L2 is made in panels of rows that fit in it, and the epilogue runs
+ * on each panel right after it is written. Smaller products, and those the
+ * portable GEMM makes whole, are one GEMM call and then the epilogue, the
+ * product still in L2: splitting them only makes the GEMM repack B per
+ * panel (a 512 × 256 float product ran slower in panels of 256 KiB). */
+#define EPILOGUE_PANEL_BYTES (1024 * 1024)
+#define EPILOGUE_WHOLE_BYTES (4 * 1024 * 1024)
 
 static void
 matmul_float (GraftKernel      *k,
@@ -178,7 +181,7 @@ matmul_float (GraftKernel      *k,
 #ifdef GRAFT_HAVE_CBLAS
   panels_ok = panels_ok || gemm->use_blas;
 #endif
-  if (graft_kernel_has_epilogue (k) && panels_ok && n > 0)
+  if (graft_kernel_has_epilogue (k) && panels_ok && n > 0 && m * n * es > EPILOGUE_WHOLE_BYTES)
     panel = MAX (EPILOGUE_PANEL_BYTES / (n * es), 8);
   if (m == 0 || panel >= m)
     {
