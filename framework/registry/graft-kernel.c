@@ -337,7 +337,7 @@ graft_kernel_apply_epilogue (GraftKernel *kernel,
   g_return_if_fail (kernel != NULL);
   g_return_if_fail (row_begin <= row_end);
   if (kernel->epilogue != NULL && row_begin < row_end)
-    kernel->epilogue (kernel->epilogue_data, kernel, row_begin, row_end);
+    kernel->epilogue->func (kernel->epilogue->data, kernel, row_begin, row_end);
 }
 
 /* Invoking a kernel: one libffi call with the arguments in signature order.

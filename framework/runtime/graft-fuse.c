@@ -323,6 +323,7 @@ struct _GraftFuseState {
   void **head_argv;
   GraftTensor **head_in;        /* the head's inputs, refreshed before each call */
   GraftKernel *head_kernel;
+  GraftKernelEpilogue epilogue;  /* what the head's kernel calls */
   gint64 rows_done;             /* rows the head handed to the epilogue */
   gboolean failed;              /* a stage's kernel set an error */
 };
@@ -574,14 +575,14 @@ _graft_fuse_run (GraftPlan       *plan,
 
       if (G_UNLIKELY (plan->poison))
         memset (slots[step->out]->data, 0xA5, slots[step->out]->n_bytes);
-      k->epilogue = epilogue;
-      k->epilogue_data = st;
+      st->epilogue.func = epilogue;
+      st->epilogue.data = st;
+      k->epilogue = &st->epilogue;
       for (guint i = 0; i < step->node->n_inputs; i++)
         st->head_in[i] = slots[plan->inputs[step->in + i]];
       st->rows_done = 0;
       _graft_kernel_call (step->node->def, st->head_argv);
       k->epilogue = NULL;
-      k->epilogue_data = NULL;
       if (kernel_failed (k, error))
         ok = FALSE;
       else if (st->rows_done != g->rows && !st->failed)
