@@ -110,6 +110,12 @@ typedef gboolean (*GraftPluginInitFunc) (GraftPlugin *plugin,
  *   (variables); it is never folded or reused across runs
  * @GRAFT_OP_FLAGS_RANDOM: the op draws random numbers; Graft gives it a seed
  *   pair by TensorFlow's graph-seed rules
+ * @GRAFT_OP_FLAGS_EPILOGUE: the kernel supports a fused epilogue: when
+ *   graft_kernel_has_epilogue() says so, it calls
+ *   graft_kernel_apply_epilogue() on every block of rows of its output 0
+ *   once computed, and the runtime then applies the elementwise ops that
+ *   followed the op in the graph (a bias add, an activation) to the block
+ *   while it is in cache (see docs/design.md, "Fusion")
  *
  * Properties of a definition that change how Graft treats it.
  */
@@ -117,6 +123,7 @@ typedef enum {
   GRAFT_OP_FLAGS_NONE = 0,
   GRAFT_OP_FLAGS_STATEFUL = 1 << 0,
   GRAFT_OP_FLAGS_RANDOM = 1 << 1,
+  GRAFT_OP_FLAGS_EPILOGUE = 1 << 2,
 } GraftOpFlags;
 
 /**
@@ -343,6 +350,12 @@ void          graft_kernel_set_error_literal      (GraftKernel       *kernel,
                                                    const char        *message);
 GRAFT_AVAILABLE_IN_ALL
 gboolean      graft_kernel_has_error              (GraftKernel       *kernel);
+GRAFT_AVAILABLE_IN_ALL
+gboolean      graft_kernel_has_epilogue           (GraftKernel       *kernel);
+GRAFT_AVAILABLE_IN_ALL
+void          graft_kernel_apply_epilogue         (GraftKernel       *kernel,
+                                                   gsize              row_begin,
+                                                   gsize              row_end);
 
 /**
  * GraftParallelFunc:

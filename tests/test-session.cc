@@ -956,4 +956,163 @@ TEST_F (Sizes, RunTimeShapesAreCheckedToo)
   EXPECT_STREQ (error->message, "Mul op 'z': Shape (4294967296, 4294967296, 0) has too many elements");
 }
 
+/* ---- results: the block pool and graft_session_run_into ---- */
+
+gsize n_out;
+
+struct Results : public GraphFixture {
+  GraftOutput *x = nullptr;
+  GraftOutput *y = nullptr;     /* -x, statically shaped */
+  GraftTensor *value = nullptr;
+
+  void SetUp () override
+  {
+    GraphFixture::SetUp ();
+    g_autoptr(GraftShape) shape = graft_shape_new_matrix (256, 512);
+    std::vector<float> v (256 * 512);
+    for (size_t i = 0; i < v.size (); i++)
+      v[i] = (float) i * 0.5f;
+    x = placeholder ("x", GRAFT_DTYPE_FLOAT32, shape);
+    g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Neg", "y");
+    graft_op_builder_add_input (b, x);
+    y = graft_op_builder_finish (b, &error);
+    value = floats (v, shape);
+  }
+  void TearDown () override
+  {
+    g_clear_pointer (&value, graft_tensor_unref);
+    GraphFixture::TearDown ();
+  }
+};
+
+/* A dropped result's block serves the next run: recycled, not remapped. */
+TEST_F (Results, BlocksAreRecycled)
+{
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  guint n;
+  GraftTensor **r1 = graft_session_run (s, &x, &value, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+  ASSERT_NE (r1, nullptr) << error->message;
+  gconstpointer first = graft_tensor_get_data (r1[0], &n_out);
+  EXPECT_EQ (graft_tensor_get_floats (r1[0], &n_out)[3], -1.5f);
+  graft_tensor_unref (r1[0]);
+  g_free (r1);
+  GraftTensor **r2 = graft_session_run (s, &x, &value, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+  ASSERT_NE (r2, nullptr);
+  EXPECT_EQ (graft_tensor_get_data (r2[0], &n_out), first);
+  EXPECT_EQ (graft_tensor_get_floats (r2[0], &n_out)[3], -1.5f);
+  /* Still held: the next run gets another block. */
+  GraftTensor **r3 = graft_session_run (s, &x, &value, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+  ASSERT_NE (r3, nullptr);
+  EXPECT_NE (graft_tensor_get_data (r3[0], &n_out), first);
+  graft_tensor_unref (r2[0]);
+  graft_tensor_unref (r3[0]);
+  g_free (r2);
+  g_free (r3);
+}
+
+/* Results outlive their session, closed or finalized, and may be dropped
+ * from another thread. */
+TEST_F (Results, ResultsOutliveTheirSession)
+{
+  GraftTensor *kept[2];
+  for (int closed = 0; closed < 2; closed++)
+    {
+      GraftSession *s = graft_session_new (graph);
+      kept[closed] = graft_session_fetch (s, y, &error);
+      ASSERT_EQ (kept[closed], nullptr) << "y needs its feed";
+      g_clear_error (&error);
+      guint n;
+      GraftTensor **r = graft_session_run (s, &x, &value, 1, &y, 1, nullptr, 0, nullptr, &n, &error);
+      ASSERT_NE (r, nullptr);
+      kept[closed] = r[0];
+      g_free (r);
+      if (closed)
+        {
+          ASSERT_TRUE (graft_session_close (s, &error));
+        }
+      g_object_unref (s);
+    }
+  std::thread t ([&] {
+    for (GraftTensor *k : kept)
+      {
+        const float *f = graft_tensor_get_floats (k, &n_out);
+        EXPECT_EQ (f[0], -0.0f);
+        EXPECT_EQ (f[256 * 512 - 1], -(float) (256 * 512 - 1) * 0.5f);
+        graft_tensor_unref (k);
+      }
+  });
+  t.join ();
+}
+
+TEST_F (Results, RunIntoWritesTheCallersTensor)
+{
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  g_autoptr(GraftShape) shape = graft_shape_new_matrix (256, 512);
+  g_autoptr(GraftTensor) out = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, shape, nullptr);
+  gconstpointer data = graft_tensor_get_data (out, &n_out);
+  g_autoptr(GraftTensor) three = graft_tensor_new_scalar (GRAFT_DTYPE_FLOAT32, 3);
+  GraftOutput *c = constant ("c", three);
+  g_autoptr(GraftTensor) out_c = graft_tensor_new_scalar (GRAFT_DTYPE_FLOAT32, 0);
+  GraftOutput *fetches[] = { y, c, x };
+  g_autoptr(GraftTensor) out_x = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, shape, nullptr);
+  GraftTensor *outputs[] = { out, out_c, out_x };
+
+  for (int rep = 0; rep < 2; rep++)
+    {
+      ASSERT_TRUE (graft_session_run_into (s, &x, &value, 1, fetches, outputs, 3, nullptr, 0, nullptr, &error))
+        << error->message;
+      EXPECT_EQ (graft_tensor_get_data (out, &n_out), data);
+      const float *f = graft_tensor_get_floats (out, &n_out);
+      for (int i = 0; i < 256 * 512; i += 97)
+        ASSERT_EQ (f[i], -(float) i * 0.5f);
+      EXPECT_EQ (graft_tensor_get_double (out_c, 0), 3.0);
+      EXPECT_TRUE (graft_tensor_equal (out_x, value));
+    }
+  /* The callable form. */
+  g_autoptr(GraftCallable) callable = graft_session_make_callable (s, &x, 1, &y, 1, nullptr, 0, &error);
+  ASSERT_NE (callable, nullptr);
+  memset ((void *) data, 0, 4);
+  ASSERT_TRUE (graft_callable_run_into_tensors (callable, &value, &out, nullptr, &error));
+  EXPECT_EQ (graft_tensor_get_floats (out, &n_out)[1], -0.5f);
+}
+
+TEST_F (Results, RunIntoRefusesMismatches)
+{
+  g_autoptr(GraftSession) s = graft_session_new (graph);
+  g_autoptr(GraftShape) wrong = graft_shape_new_matrix (512, 256);
+  g_autoptr(GraftShape) right = graft_shape_new_matrix (256, 512);
+  g_autoptr(GraftTensor) by_shape = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, wrong, nullptr);
+  g_autoptr(GraftTensor) by_dtype = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT64, right, nullptr);
+  g_autoptr(GraftTensor) shared = graft_tensor_new_zeros (GRAFT_DTYPE_FLOAT32, right, nullptr);
+
+  EXPECT_FALSE (graft_session_run_into (s, &x, &value, 1, &y, &by_shape, 1, nullptr, 0, nullptr, &error));
+  ASSERT_NE (error, nullptr);
+  EXPECT_TRUE (g_error_matches (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FETCH));
+  EXPECT_STREQ (error->message, "Cannot write the fetch y:0, float32 of shape (256, 512), into a float32 tensor "
+                                "of shape (512, 256)");
+  g_clear_error (&error);
+  EXPECT_FALSE (graft_session_run_into (s, &x, &value, 1, &y, &by_dtype, 1, nullptr, 0, nullptr, &error));
+  ASSERT_NE (error, nullptr);
+  EXPECT_STREQ (error->message, "Cannot write the fetch y:0, float32 of shape (256, 512), into a float64 tensor "
+                                "of shape (256, 512)");
+  g_clear_error (&error);
+  graft_tensor_ref (shared);
+  EXPECT_FALSE (graft_session_run_into (s, &x, &value, 1, &y, &shared, 1, nullptr, 0, nullptr, &error));
+  ASSERT_NE (error, nullptr);
+  EXPECT_NE (strstr (error->message, "shared"), nullptr) << error->message;
+  EXPECT_EQ (graft_tensor_get_floats (shared, &n_out)[1], 0.0f);
+  graft_tensor_unref (shared);
+  g_clear_error (&error);
+
+  /* A shape known only at run time is checked after the run. */
+  GraftOutput *u = placeholder ("u", GRAFT_DTYPE_FLOAT32, nullptr);
+  g_autoptr(GraftOpBuilder) b = graft_op_builder_new (graph, "Neg", "v");
+  graft_op_builder_add_input (b, u);
+  GraftOutput *v = graft_op_builder_finish (b, &error);
+  EXPECT_FALSE (graft_session_run_into (s, &u, &value, 1, &v, &by_shape, 1, nullptr, 0, nullptr, &error));
+  ASSERT_NE (error, nullptr);
+  EXPECT_STREQ (error->message, "Cannot write the fetch v:0, float32 of shape (256, 512), into a float32 tensor "
+                                "of shape (512, 256)");
+}
+
 } // namespace

@@ -15,6 +15,13 @@ typedef struct {
   void  (*parallel_run) (gpointer runner, GFunc worker, gpointer data, guint n_helpers);
 } GraftKernelRunnerFuncs;
 
+/* The runtime's side of a fused epilogue: `func (data, kernel, r0, r1)`
+ * runs the fused ops over rows [r0, r1) of the kernel's output 0. */
+typedef struct {
+  void (*func) (gpointer data, GraftKernel *kernel, gsize row_begin, gsize row_end);
+  gpointer data;
+} GraftKernelEpilogue;
+
 struct _GraftKernel {
   const GraftOpDef *def;
   const char *op_name;
@@ -25,6 +32,10 @@ struct _GraftKernel {
   GraftTensor **outputs;        /* during a call: the outputs allocated */
   gpointer runner;              /* the session running it, or NULL */
   const GraftKernelRunnerFuncs *runner_funcs;
+  /* A fused epilogue (see graft_kernel_apply_epilogue()): set by the
+   * runtime on the kernel of a step whose consumers it fused in. One
+   * pointer, to keep the per-step context small for dispatch. */
+  const GraftKernelEpilogue *epilogue;
 };
 
 /* Kernels are called through the cif prepared at registration. libffi

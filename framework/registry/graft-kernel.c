@@ -314,6 +314,50 @@ graft_kernel_has_error (GraftKernel *kernel)
   return kernel->error != NULL;
 }
 
+/**
+ * graft_kernel_has_epilogue:
+ * @kernel: the running kernel's context
+ *
+ * Whether the runtime fused elementwise ops into this call of a kernel whose
+ * op has %GRAFT_OP_FLAGS_EPILOGUE: the kernel then calls
+ * graft_kernel_apply_epilogue() on each block of rows of its output 0.
+ * Kernels may use it to choose blocks that stay in cache; they need not.
+ *
+ * Returns: %TRUE when an epilogue is attached
+ */
+gboolean
+graft_kernel_has_epilogue (GraftKernel *kernel)
+{
+  g_return_val_if_fail (kernel != NULL, FALSE);
+  return kernel->epilogue != NULL;
+}
+
+/**
+ * graft_kernel_apply_epilogue:
+ * @kernel: the running kernel's context
+ * @row_begin: the first row (index along axis 0) of output 0 now final
+ * @row_end: one past the last such row
+ *
+ * Tells the runtime that rows [@row_begin, @row_end) of output 0 are
+ * computed, so that the ops fused after this kernel run over them while
+ * they are still in cache. A kernel of an op with
+ * %GRAFT_OP_FLAGS_EPILOGUE calls it, from the thread that called the
+ * kernel, once for every row of output 0 (in any order, each row once),
+ * after writing the rows and before returning. Without an epilogue it does
+ * nothing. Errors of the fused ops are reported by the runtime, under
+ * their own op names; the kernel need not check.
+ */
+void
+graft_kernel_apply_epilogue (GraftKernel *kernel,
+                             gsize        row_begin,
+                             gsize        row_end)
+{
+  g_return_if_fail (kernel != NULL);
+  g_return_if_fail (row_begin <= row_end);
+  if (kernel->epilogue != NULL && row_begin < row_end)
+    kernel->epilogue->func (kernel->epilogue->data, kernel, row_begin, row_end);
+}
+
 /* Invoking a kernel: one libffi call with the arguments in signature order.
  * The cif was prepared once, at registration; here only the argument
  * pointer array is filled. Values are passed from where they already live

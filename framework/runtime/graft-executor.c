@@ -28,6 +28,7 @@ struct _GraftExecContext {
   gint *pending;                /* parallel mode: unfinished dependencies */
   gsize held;                   /* bytes this run allocated, when limited; atomic */
   gsize limit;                  /* the session's memory-limit for this run */
+  GraftFuseState **fuse;        /* per fusion group, made on its first run */
 };
 
 void
@@ -47,6 +48,9 @@ _graft_exec_context_free (GraftExecContext *ctx)
   g_free (ctx->argv);
   g_free (ctx->argv_start);
   g_free (ctx->pending);
+  for (guint g = 0; g < plan->n_groups; g++)
+    _graft_fuse_state_free (ctx->fuse[g]);
+  g_free (ctx->fuse);
   g_free (ctx);
 }
 
@@ -107,6 +111,7 @@ context_new (GraftPlan *plan,
   ctx->kernel_ptrs = g_new0 (GraftKernel *, plan->n_steps + 1);
   ctx->argv_start = g_new0 (guint32, plan->n_steps + 1);
   ctx->pending = g_new0 (gint, plan->n_steps + 1);
+  ctx->fuse = g_new0 (GraftFuseState *, plan->n_groups + 1);
 
   for (guint s = 0; s < plan->n_slots; s++)
     {
@@ -260,18 +265,19 @@ new_owned_tensor (GraftExecContext *ctx,
 {
   gsize n_bytes = (gsize) graft_shape_get_num_elements (shape) * graft_dtype_get_size (dtype);
   guint8 *data = NULL;
+  GBytes *bytes = NULL;
   GraftTensor *t;
 
   if (hold (ctx, n_bytes))
-    data = g_try_malloc (n_bytes ? n_bytes : 1);
-  if (data == NULL)
+    bytes = _graft_blocks_alloc (_graft_session_blocks (ctx->plan->session), n_bytes, &data);
+  if (bytes == NULL)
     {
       _graft_set_oom (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_RESOURCE_EXHAUSTED, dtype,
                       graft_shape_get_rank (shape), _graft_shape_dims (shape));
       return NULL;
     }
   t = _graft_tensor_new_uninitialized (dtype, shape);
-  t->bytes = g_bytes_new_take (data, t->n_bytes);
+  t->bytes = bytes;
   t->data = data;
   return t;
 }
@@ -604,6 +610,11 @@ run_step (GraftExecContext *ctx,
 
     case GRAFT_STEP_NOOP:
       return TRUE;
+
+    case GRAFT_STEP_FUSED:
+      if (G_UNLIKELY (plan->poison))
+        poison_tensor (ctx->slot[step->out]);
+      return _graft_fuse_run (plan, step->group, &ctx->fuse[step->group], ctx->slot, ctx->kernels, error);
     }
   return TRUE;
 }
@@ -779,19 +790,138 @@ run_parallel (GraftExecContext *ctx,
   return TRUE;
 }
 
-gboolean
-_graft_plan_run (GraftPlan     *plan,
-                 GraftTensor  **feed_values,
-                 GraftTensor  **results,
-                 GCancellable  *cancellable,
-                 GError       **error)
+/* ---- results into the caller's tensors ---- */
+
+static gboolean
+into_mismatch (GraftPlan   *plan,
+               guint        f,
+               GraftDType   dtype,
+               GraftShape  *shape,
+               GraftTensor *into,
+               GError     **error)
+{
+  g_autofree char *want = shape ? graft_shape_to_string (shape) : g_strdup ("<unknown>");
+  g_autofree char *got = graft_shape_to_string (into->shape);
+  g_autofree char *name = graft_output_get_name (plan->fetch_outputs[f]);
+
+  g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FETCH,
+               "Cannot write the fetch %s, %s of shape %s, into a %s tensor of shape %s", name,
+               graft_dtype_get_name (dtype), want, graft_dtype_get_name (into->dtype), got);
+  return FALSE;
+}
+
+/* Before the run: dtypes, and the shapes the plan knows. */
+static gboolean
+check_into (GraftPlan    *plan,
+            GraftTensor **into,
+            GError      **error)
+{
+  for (guint f = 0; f < plan->n_fetches; f++)
+    {
+      const GraftSlot *slot = &plan->slots[plan->fetch_slots[f]];
+
+      if (into[f]->dtype != slot->dtype ||
+          (slot->source == GRAFT_SLOT_STATIC && !graft_shape_equal (slot->shape, into[f]->shape)))
+        return into_mismatch (plan, f, slot->dtype, slot->source == GRAFT_SLOT_STATIC ? slot->shape : NULL,
+                              into[f], error);
+      if (g_atomic_int_get (&into[f]->ref_count) != 1)
+        {
+          g_autofree char *name = graft_output_get_name (plan->fetch_outputs[f]);
+          g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_INVALID_FETCH,
+                       "Cannot write the fetch %s into a tensor that is shared (%d references): tensors are "
+                       "values, only one nobody else holds may be overwritten",
+                       name, g_atomic_int_get (&into[f]->ref_count));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Points the arena headers of fetched static slots at the caller's
+ * memory, so that the kernels write there and nothing is copied. Returns
+ * per fetch whether it was redirected; `saved` keeps the arena pointers. */
+static void
+redirect_into (GraftExecContext *ctx,
+               GraftTensor     **into,
+               guint8           *redirected,
+               guint8          **saved)
+{
+  GraftPlan *plan = ctx->plan;
+
+  for (guint f = 0; f < plan->n_fetches; f++)
+    {
+      guint32 s = plan->fetch_slots[f];
+      gboolean taken = FALSE;
+
+      redirected[f] = FALSE;
+      if (plan->slots[s].source != GRAFT_SLOT_STATIC || into[f]->n_bytes == 0 ||
+          ((guintptr) into[f]->data & 63) != 0)
+        continue;
+      for (guint e = 0; e < f; e++)
+        taken = taken || (redirected[e] && plan->fetch_slots[e] == s);
+      if (taken)
+        continue;
+      saved[f] = ctx->headers[s].data;
+      ctx->headers[s].data = into[f]->data;
+      redirected[f] = TRUE;
+    }
+}
+
+static void
+restore_into (GraftExecContext *ctx,
+              guint8           *redirected,
+              guint8          **saved)
+{
+  GraftPlan *plan = ctx->plan;
+
+  for (guint f = 0; f < plan->n_fetches; f++)
+    if (redirected[f])
+      ctx->headers[plan->fetch_slots[f]].data = saved[f];
+}
+
+static gboolean
+copy_into (GraftExecContext *ctx,
+           GraftTensor     **into,
+           const guint8     *redirected,
+           GError          **error)
+{
+  GraftPlan *plan = ctx->plan;
+
+  for (guint f = 0; f < plan->n_fetches; f++)
+    {
+      GraftTensor *t = ctx->slot[plan->fetch_slots[f]];
+
+      if (redirected[f])
+        continue;
+      if (!graft_shape_equal (t->shape, into[f]->shape))
+        return into_mismatch (plan, f, t->dtype, t->shape, into[f], error);
+      if (t->n_bytes > 0)
+        memcpy (into[f]->data, t->data, t->n_bytes);
+    }
+  return TRUE;
+}
+
+static gboolean
+plan_run (GraftPlan     *plan,
+          GraftTensor  **feed_values,
+          GraftTensor  **results,
+          GraftTensor  **into,
+          GCancellable  *cancellable,
+          GError       **error)
 {
   GraftExecContext *ctx;
   gsize limit;
   gboolean ok = TRUE;
+  guint8 *redirected = NULL;
+  guint8 **saved = NULL;
 
   if (!_graft_session_enter (plan->session, error))
     return FALSE;
+  if (into != NULL && !check_into (plan, into, error))
+    {
+      _graft_session_leave (plan->session);
+      return FALSE;
+    }
   /* The planned buffer counts first against the memory limit: a run that
    * cannot have it fails before anything is allocated. */
   limit = _graft_session_memory_limit (plan->session);
@@ -809,6 +939,12 @@ _graft_plan_run (GraftPlan     *plan,
     }
   ctx->limit = limit;
   ctx->held = plan->arena_size;
+  if (into != NULL)
+    {
+      redirected = g_newa (guint8, plan->n_fetches + 1);
+      saved = g_newa (guint8 *, plan->n_fetches + 1);
+      redirect_into (ctx, into, redirected, saved);
+    }
 
   if (!bind_feeds (ctx, feed_values, error))
     ok = FALSE;
@@ -831,7 +967,9 @@ _graft_plan_run (GraftPlan     *plan,
         release_after (ctx, &plan->steps[i]);
       }
 
-  if (ok)
+  if (ok && into != NULL)
+    ok = copy_into (ctx, into, redirected, error);
+  else if (ok)
     for (guint f = 0; f < plan->n_fetches; f++)
       {
         results[f] = keepable (ctx, ctx->slot[plan->fetch_slots[f]], error);
@@ -844,8 +982,30 @@ _graft_plan_run (GraftPlan     *plan,
             break;
           }
       }
+  if (into != NULL)
+    restore_into (ctx, redirected, saved);
   context_reset (ctx);
   context_release (ctx);
   _graft_session_leave (plan->session);
   return ok;
+}
+
+gboolean
+_graft_plan_run (GraftPlan     *plan,
+                 GraftTensor  **feed_values,
+                 GraftTensor  **results,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  return plan_run (plan, feed_values, results, NULL, cancellable, error);
+}
+
+gboolean
+_graft_plan_run_into (GraftPlan     *plan,
+                      GraftTensor  **feed_values,
+                      GraftTensor  **outputs,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  return plan_run (plan, feed_values, NULL, outputs, cancellable, error);
 }

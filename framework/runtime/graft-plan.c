@@ -199,7 +199,7 @@ step_cost (const GraftStep *step)
   const GraftNode *node = step->node;
   double cost = 0;
 
-  if (step->kind != GRAFT_STEP_KERNEL)
+  if (step->kind != GRAFT_STEP_KERNEL && step->kind != GRAFT_STEP_FUSED)
     return 0;
   for (guint o = 0; o < node->n_outputs; o++)
     {
@@ -542,6 +542,7 @@ _graft_plan_new (GraftSession  *session,
    * released. */
   plan->n_fetches = n_fetches;
   plan->fetch_slots = g_new (guint32, n_fetches + 1);
+  plan->fetch_outputs = g_memdup2 (fetches, sizeof (GraftOutput *) * n_fetches);
   for (guint f = 0; f < n_fetches; f++)
     {
       gpointer fi = g_hash_table_lookup (fed, fetches[f]);
@@ -551,6 +552,9 @@ _graft_plan_new (GraftSession  *session,
     }
   for (guint f = 0; f < n_fetches; f++)
     plan->slots[plan->fetch_slots[f]].last_use = G_MAXUINT32 - 1;
+
+  /* Fusion changes which steps run and how long slots live. */
+  _graft_plan_fuse (plan);
 
   /* Release lists: a slot goes after its last reader, or right after its
    * producer when nothing reads it. */
@@ -670,8 +674,10 @@ _graft_plan_unref (GraftPlan *plan)
   g_free (plan->feed_slots);
   g_free (plan->feed_outputs);
   g_free (plan->fetch_slots);
+  g_free (plan->fetch_outputs);
   g_free (plan->n_deps);
   g_free (plan->dependents);
   g_free (plan->dependents_start);
+  _graft_fuse_groups_free (plan);
   g_free (plan);
 }

@@ -26,6 +26,7 @@ typedef enum {
   GRAFT_STEP_ASSIGN_ADD,
   GRAFT_STEP_ASSIGN_SUB,
   GRAFT_STEP_NOOP,
+  GRAFT_STEP_FUSED,             /* runs a fusion group (graft-fuse.c) */
 } GraftStepKind;
 
 typedef enum {
@@ -55,10 +56,34 @@ typedef struct {
   gint64 seed;
   gint64 seed2;
   gboolean has_seeds;
+  guint32 group;                /* FUSED steps: index in plan->groups */
 } GraftStep;
 
 typedef struct _GraftPlan GraftPlan;
 typedef struct _GraftExecContext GraftExecContext;
+
+/* How a fused stage gets each input, per tile of rows. */
+typedef enum {
+  GRAFT_FUSE_IN_CHAIN,          /* the previous stage's tile (or the GEMM's rows) */
+  GRAFT_FUSE_IN_TILED,          /* a tensor of the group's shape: the same rows of it */
+  GRAFT_FUSE_IN_WHOLE,          /* a scalar or a row vector, broadcast: all of it */
+} GraftFuseInput;
+
+/* A fusion group (graft-fuse.c): an optional head whose kernel takes an
+ * epilogue (MatMul), then elementwise stages, all of one output shape,
+ * run by its last step as one pass over tiles of rows. */
+typedef struct {
+  guint32 head;                 /* the epilogue kernel's step, or G_MAXUINT32 */
+  guint32 n_stages;
+  guint32 *stages;              /* step indices, in order */
+  guint8 *in_kind;              /* GraftFuseInput per input of each stage, stage after stage */
+  guint32 *in_start;            /* per stage: its first entry in in_kind */
+  gint tile_rank;               /* 0, 1 or 2: the rank of a tile */
+  gint64 rows;                  /* the shape seen as rows × cols */
+  gint64 cols;
+  gint64 tile_rows;
+  guint32 out_slot;             /* the last stage's output */
+} GraftFuseGroup;
 
 struct _GraftPlan {
   gint ref_count;
@@ -74,6 +99,7 @@ struct _GraftPlan {
   GraftOutput **feed_outputs;
   guint n_fetches;
   guint32 *fetch_slots;
+  GraftOutput **fetch_outputs;
   gsize arena_size;
   gboolean parallel;            /* independent heavy branches exist */
   gboolean poison;              /* fill kernel outputs before each call */
@@ -82,6 +108,8 @@ struct _GraftPlan {
   guint32 *dependents_start;
   GMutex pool_lock;
   GPtrArray *pool;              /* idle GraftExecContexts */
+  guint n_groups;
+  GraftFuseGroup *groups;       /* fusion groups; see graft-fuse.c */
 };
 
 GraftPlan *_graft_plan_new   (GraftSession *session, GraftOutput **feeds, guint n_feeds,
@@ -94,6 +122,31 @@ void       _graft_plan_unref (GraftPlan *plan);
  * reference per fetch. */
 gboolean   _graft_plan_run   (GraftPlan *plan, GraftTensor **feed_values, GraftTensor **results,
                               GCancellable *cancellable, GError **error);
+
+/* Fusion (graft-fuse.c). _graft_plan_fuse runs while a plan is made, after
+ * slots, inputs and fetches and before releases and the arena. */
+void       _graft_plan_fuse        (GraftPlan *plan);
+void       _graft_fuse_groups_free (GraftPlan *plan);
+typedef struct _GraftFuseState GraftFuseState;
+gboolean   _graft_fuse_run         (GraftPlan *plan, guint32 group, GraftFuseState **state,
+                                    GraftTensor **slots, GraftKernel *kernels, GError **error);
+void       _graft_fuse_state_free  (GraftFuseState *state);
+gboolean   _graft_session_get_fusion_enabled (GraftSession *session);
+guint      _graft_session_count_fused_ops (GraftSession *session, GraftOutput **feeds, guint n_feeds,
+                                           GraftOutput **fetches, guint n_fetches);
+
+/* Warm blocks for the tensors runs return (graft-blocks.c). */
+typedef struct _GraftBlocks GraftBlocks;
+GraftBlocks *_graft_blocks_new    (void);
+void         _graft_blocks_unref  (GraftBlocks *pool);
+void         _graft_blocks_close  (GraftBlocks *pool);
+GBytes      *_graft_blocks_alloc  (GraftBlocks *pool, gsize n, guint8 **data);
+GraftBlocks *_graft_session_blocks (GraftSession *session);
+
+/* Runs a plan writing each fetch into the caller's tensor `outputs[f]`
+ * (same dtype and shape, not shared). */
+gboolean   _graft_plan_run_into (GraftPlan *plan, GraftTensor **feed_values, GraftTensor **outputs,
+                                 GCancellable *cancellable, GError **error);
 
 /* Whether kernel outputs are poisoned before each call (debug builds,
  * GRAFT_POISON_OUTPUTS); read once per process. */

@@ -27,6 +27,8 @@ struct _GraftSession {
   GMutex close_lock;
   GCond close_cond;
   gsize memory_limit;           /* bytes a run may allocate; 0: no limit; atomic */
+  gboolean fusion;              /* plans fuse ops (graft-fuse.c); under cache_lock */
+  GraftBlocks *blocks;          /* warm memory for results (graft-blocks.c) */
 };
 
 /**
@@ -49,6 +51,7 @@ enum {
   PROP_GRAPH,
   PROP_NUM_THREADS,
   PROP_MEMORY_LIMIT,
+  PROP_FUSION,
   N_PROPS
 };
 
@@ -98,6 +101,9 @@ graft_session_finalize (GObject *object)
   g_clear_pointer (&self->pool, _graft_pool_unref);
   g_hash_table_unref (self->plans);
   g_hash_table_unref (self->vars);
+  /* Results still out keep the pool alive and free their blocks. */
+  _graft_blocks_close (self->blocks);
+  _graft_blocks_unref (self->blocks);
   g_mutex_clear (&self->vars_lock);
   g_mutex_clear (&self->cache_lock);
   g_mutex_clear (&self->close_lock);
@@ -119,6 +125,7 @@ graft_session_get_property (GObject    *object,
     case PROP_GRAPH: g_value_set_object (value, self->graph); break;
     case PROP_NUM_THREADS: g_value_set_uint (value, self->n_threads); break;
     case PROP_MEMORY_LIMIT: g_value_set_uint64 (value, graft_session_get_memory_limit (self)); break;
+    case PROP_FUSION: g_value_set_boolean (value, graft_session_get_fusion (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -136,6 +143,7 @@ graft_session_set_property (GObject      *object,
     case PROP_GRAPH: self->graph = g_value_dup_object (value); break;
     case PROP_NUM_THREADS: graft_session_set_num_threads (self, g_value_get_uint (value)); break;
     case PROP_MEMORY_LIMIT: graft_session_set_memory_limit (self, g_value_get_uint64 (value)); break;
+    case PROP_FUSION: graft_session_set_fusion (self, g_value_get_boolean (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -182,6 +190,18 @@ graft_session_class_init (GraftSessionClass *klass)
   properties[PROP_MEMORY_LIMIT] =
     g_param_spec_uint64 ("memory-limit", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * GraftSession:fusion:
+   *
+   * Whether plans fuse chains of ops into one step: a MatMul with the bias
+   * add and activation after it, chains of elementwise ops. Fusion never
+   * changes values, fetches or errors, only speed; turning it off is for
+   * comparing and debugging. Plans made before a change keep theirs.
+   * Defaults to %TRUE unless the environment sets `GRAFT_FUSION=0`.
+   */
+  properties[PROP_FUSION] =
+    g_param_spec_boolean ("fusion", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -195,6 +215,8 @@ graft_session_init (GraftSession *self)
   self->vars = g_hash_table_new_full (NULL, NULL, NULL, session_var_free);
   self->plans = g_hash_table_new_full (plan_key_hash, plan_key_equal, g_free, (GDestroyNotify) _graft_plan_unref);
   self->n_threads = MAX (1, g_get_num_processors ());
+  self->fusion = g_strcmp0 (g_getenv ("GRAFT_FUSION"), "0") != 0;
+  self->blocks = _graft_blocks_new ();
 }
 
 /**
@@ -278,6 +300,64 @@ graft_session_set_num_threads (GraftSession *session,
 }
 
 /**
+ * graft_session_get_fusion:
+ * @session: a #GraftSession
+ *
+ * Returns: the value of #GraftSession:fusion
+ */
+gboolean
+graft_session_get_fusion (GraftSession *session)
+{
+  gboolean fusion;
+
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), FALSE);
+  g_mutex_lock (&session->cache_lock);
+  fusion = session->fusion;
+  g_mutex_unlock (&session->cache_lock);
+  return fusion;
+}
+
+/**
+ * graft_session_set_fusion:
+ * @session: a #GraftSession
+ * @fusion: whether plans fuse ops
+ *
+ * Sets #GraftSession:fusion. Cached plans are dropped so that later runs
+ * plan again; callables already made keep their plans.
+ */
+void
+graft_session_set_fusion (GraftSession *session,
+                          gboolean      fusion)
+{
+  gboolean changed;
+
+  g_return_if_fail (GRAFT_IS_SESSION (session));
+  fusion = !!fusion;
+  g_mutex_lock (&session->cache_lock);
+  changed = session->fusion != fusion;
+  if (changed)
+    {
+      session->fusion = fusion;
+      g_hash_table_remove_all (session->plans);
+    }
+  g_mutex_unlock (&session->cache_lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (session), properties[PROP_FUSION]);
+}
+
+GraftBlocks *
+_graft_session_blocks (GraftSession *session)
+{
+  return session->blocks;
+}
+
+gboolean
+_graft_session_get_fusion_enabled (GraftSession *session)
+{
+  return graft_session_get_fusion (session);
+}
+
+/**
  * graft_session_close:
  * @session: a #GraftSession
  * @error: return location for a #GError
@@ -316,6 +396,7 @@ graft_session_close (GraftSession  *session,
   pool = g_steal_pointer (&session->pool);
   g_mutex_unlock (&session->cache_lock);
   g_clear_pointer (&pool, _graft_pool_unref);
+  _graft_blocks_close (session->blocks);
   return TRUE;
 }
 
@@ -615,6 +696,77 @@ graft_session_run (GraftSession  *session,
 }
 
 /**
+ * graft_session_run_into:
+ * @session: a #GraftSession
+ * @feeds: (array length=n_feeds) (nullable): outputs whose values are given
+ * @feed_values: (array length=n_feeds) (nullable): their values
+ * @n_feeds: the number of feeds
+ * @fetches: (array length=n_fetches) (nullable): outputs to compute
+ * @outputs: (array length=n_fetches) (nullable): the caller's tensors, one
+ *   per fetch, each of the fetch's dtype and shape and held by nobody else
+ *   (a reference count of 1); their elements are overwritten
+ * @n_fetches: the number of fetches, and of @outputs
+ * @targets: (array length=n_targets) (nullable): ops to run for their effect
+ * @n_targets: the number of targets
+ * @cancellable: (nullable): checked between ops
+ * @error: return location for a #GError
+ *
+ * graft_session_run() writing each fetched value into the caller's tensor
+ * instead of returning a new one: a loop that runs a graph again and again
+ * allocates nothing and touches no fresh memory. Where it can, the run
+ * computes the value in the caller's memory directly (the tensor's data
+ * aligned to 64 bytes, as Graft's own tensors are); otherwise it copies.
+ *
+ * A tensor of another dtype or shape than its fetch, or a shared one, is
+ * refused with %GRAFT_SESSION_ERROR_INVALID_FETCH naming the fetch and
+ * both shapes, before anything runs when the fetch's shape is known from
+ * the graph. After a failed run the outputs' contents are unspecified.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+graft_session_run_into (GraftSession  *session,
+                        GraftOutput  **feeds,
+                        GraftTensor  **feed_values,
+                        guint          n_feeds,
+                        GraftOutput  **fetches,
+                        GraftTensor  **outputs,
+                        guint          n_fetches,
+                        GraftOutput  **targets,
+                        guint          n_targets,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  GraftPlan *plan;
+  gboolean ok;
+
+  g_return_val_if_fail (GRAFT_IS_SESSION (session), FALSE);
+  g_return_val_if_fail (n_feeds == 0 || (feeds != NULL && feed_values != NULL), FALSE);
+  g_return_val_if_fail (n_fetches == 0 || (fetches != NULL && outputs != NULL), FALSE);
+  g_return_val_if_fail (n_targets == 0 || targets != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  for (guint i = 0; i < n_feeds; i++)
+    g_return_val_if_fail (feeds[i] != NULL && feed_values[i] != NULL, FALSE);
+  for (guint i = 0; i < n_fetches; i++)
+    g_return_val_if_fail (fetches[i] != NULL && outputs[i] != NULL, FALSE);
+  for (guint i = 0; i < n_targets; i++)
+    g_return_val_if_fail (targets[i] != NULL, FALSE);
+
+  if (G_UNLIKELY (g_atomic_int_get (&session->closed)))
+    {
+      g_set_error_literal (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_CLOSED,
+                           "Attempted to use a closed Session.");
+      return FALSE;
+    }
+  plan = lookup_plan (session, feeds, n_feeds, fetches, n_fetches, targets, n_targets, error);
+  if (plan == NULL)
+    return FALSE;
+  ok = _graft_plan_run_into (plan, feed_values, outputs, cancellable, error);
+  _graft_plan_unref (plan);
+  return ok;
+}
+
+/**
  * graft_session_fetch:
  * @session: a #GraftSession
  * @fetch: the output to compute
@@ -877,6 +1029,38 @@ graft_callable_run_into (GraftCallable  *callable,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return _graft_plan_run (callable->plan, feed_values, results, cancellable, error);
+}
+
+/**
+ * graft_callable_run_into_tensors: (skip)
+ * @callable: a #GraftCallable
+ * @feed_values: (array) (nullable): one tensor per feed
+ * @outputs: (array): the caller's tensors, one per fetch, as for
+ *   graft_session_run_into()
+ * @cancellable: (nullable): checked between ops
+ * @error: return location for a #GError
+ *
+ * graft_session_run_into() for a prepared run. C only, as
+ * graft_callable_run_into(): the arrays take their lengths from the
+ * callable.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+graft_callable_run_into_tensors (GraftCallable  *callable,
+                                 GraftTensor   **feed_values,
+                                 GraftTensor   **outputs,
+                                 GCancellable   *cancellable,
+                                 GError        **error)
+{
+  g_return_val_if_fail (GRAFT_IS_CALLABLE (callable), FALSE);
+  g_return_val_if_fail (callable->plan->n_feeds == 0 || feed_values != NULL, FALSE);
+  g_return_val_if_fail (callable->plan->n_fetches == 0 || outputs != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  for (guint i = 0; i < callable->plan->n_fetches; i++)
+    g_return_val_if_fail (outputs[i] != NULL, FALSE);
+
+  return _graft_plan_run_into (callable->plan, feed_values, outputs, cancellable, error);
 }
 
 /**

@@ -46,6 +46,12 @@ void           graft_session_set_memory_limit    (GraftSession  *session,
                                                   guint64        limit);
 
 GRAFT_AVAILABLE_IN_ALL
+gboolean       graft_session_get_fusion          (GraftSession  *session);
+GRAFT_AVAILABLE_IN_ALL
+void           graft_session_set_fusion          (GraftSession  *session,
+                                                  gboolean       fusion);
+
+GRAFT_AVAILABLE_IN_ALL
 gboolean       graft_session_close               (GraftSession  *session,
                                                   GError       **error);
 GRAFT_AVAILABLE_IN_ALL
@@ -62,6 +68,18 @@ GraftTensor  **graft_session_run                 (GraftSession  *session,
                                                   guint          n_targets,
                                                   GCancellable  *cancellable,
                                                   guint         *n_results,
+                                                  GError       **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean       graft_session_run_into            (GraftSession  *session,
+                                                  GraftOutput  **feeds,
+                                                  GraftTensor  **feed_values,
+                                                  guint          n_feeds,
+                                                  GraftOutput  **fetches,
+                                                  GraftTensor  **outputs,
+                                                  guint          n_fetches,
+                                                  GraftOutput  **targets,
+                                                  guint          n_targets,
+                                                  GCancellable  *cancellable,
                                                   GError       **error);
 GRAFT_AVAILABLE_IN_ALL
 GraftTensor   *graft_session_fetch               (GraftSession  *session,
@@ -103,6 +121,12 @@ GRAFT_AVAILABLE_IN_ALL
 gboolean       graft_callable_run_into           (GraftCallable *callable,
                                                   GraftTensor  **feed_values,
                                                   GraftTensor  **results,
+                                                  GCancellable  *cancellable,
+                                                  GError       **error);
+GRAFT_AVAILABLE_IN_ALL
+gboolean       graft_callable_run_into_tensors   (GraftCallable *callable,
+                                                  GraftTensor  **feed_values,
+                                                  GraftTensor  **outputs,
                                                   GCancellable  *cancellable,
                                                   GError       **error);
 GRAFT_AVAILABLE_IN_ALL

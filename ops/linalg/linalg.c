@@ -60,7 +60,7 @@ static const GraftOpInfo linalg_ops[] = {
   { "MatMul", "(a: T, b: T, transpose_a: bool = false, transpose_b: bool = false) -> (product: T), "
     "T in {float16, bfloat16, float32, float64, int32, int64}",
     "The matrix product a · b, each transposed first if asked; integers wrap", "MatMul",
-    graft_shape_matmul, G_CALLBACK (linalg_matmul), 6, 0, { NULL } },
+    graft_shape_matmul, G_CALLBACK (linalg_matmul), 6, GRAFT_OP_FLAGS_EPILOGUE, { NULL } },
   CONV_OPS
 };
 

@@ -113,6 +113,24 @@ class SessionTest(unittest.TestCase):
         self.assertIsInstance(result, tuple)
         numpy.testing.assert_array_equal(result[0], [0.5, 0.5])
 
+    def test_out_writes_the_callers_tensors(self):
+        feed = numpy.array([[1, 2], [3, 4]], numpy.float32)
+        out_y = Graft.Tensor.from_array(numpy.zeros((2, 2), numpy.float32))
+        out_z = Graft.Tensor.from_array(numpy.zeros((2, 2), numpy.float32))
+        y = self.sess.run(self.y, feed_dict={self.x: feed}, out=out_y, as_tensors=True)
+        self.assertIs(y, out_y)
+        numpy.testing.assert_array_equal(numpy.asarray(out_y), feed ** 2)
+        y, z = self.sess.run([self.y, self.z], feed_dict={self.x: feed * 2}, out=[out_y, out_z])
+        numpy.testing.assert_array_equal(y, (feed * 2) ** 2)
+        numpy.testing.assert_array_equal(numpy.asarray(out_z), (feed * 2) ** 2 * 0.5)
+        # A tensor of another shape is refused, naming the fetch and both shapes.
+        wrong = Graft.Tensor.from_array(numpy.zeros((3, 2), numpy.float32))
+        with self.assertRaises(GLib.Error) as caught:
+            self.sess.run(self.y, feed_dict={self.x: feed}, out=wrong)
+        self.assertIn('Square', str(caught.exception))
+        self.assertIn('(2, 2)', str(caught.exception))
+        self.assertIn('(3, 2)', str(caught.exception))
+
     def test_feed_conversions(self):
         # Lists and float64 arrays take the placeholder's dtype.
         y = self.sess.run(self.y, feed_dict={self.x: [[3.0, 4.0]]})

@@ -896,7 +896,7 @@ class Session(Graft.Session):
         self.close()
         return False
 
-    def run(self, fetches, feed_dict=None, as_tensors=False):
+    def run(self, fetches, feed_dict=None, as_tensors=False, out=None):
         """``Session.run``: evaluates *fetches*, one fetch or a list (or
         tuple) of them, each a Graft.Output or a Graft.Variable (its
         value); an op without outputs (an initializer, an assignment) runs
@@ -925,8 +925,21 @@ class Session(Graft.Session):
                 output = output.get_value()
             feeds.append(output)
             values.append(_tensor(value, output.get_dtype()))
+        if out is not None:
+            outs = [out] if single else list(out)
+            if len(outs) != len(items):
+                raise ValueError('out= needs one tensor per fetch: %d fetches, %d tensors'
+                                 % (len(items), len(outs)))
+            outs = [o for o, slot in zip(outs, slots) if slot is not None]
+            if not all(isinstance(o, Graft.Tensor) for o in outs):
+                raise TypeError('out= takes Graft.Tensor values, one per fetch (None for an op)')
         try:
-            results = Graft.Session.run(self, feeds, values, outputs, targets, None)
+            if out is None:
+                results = Graft.Session.run(self, feeds, values, outputs, targets, None)
+            else:
+                # Written in place: graft_session_run_into().
+                Graft.Session.run_into(self, feeds, values, outputs, outs, targets, None)
+                results = outs
         except GLib.Error as error:
             _claim_kernel_exception(error)
             raise
@@ -1710,7 +1723,7 @@ def _flatten_fetches(graph, fetches, leaves):
                     % (fetches, type(fetches), _FETCH_TYPES))
 
 
-def _session_run(self, fetches, feed_dict=None, as_tensors=False):
+def _session_run(self, fetches, feed_dict=None, as_tensors=False, out=None):
     """``Session.run``: evaluates *fetches*, TensorFlow's fetch structure:
     one fetch, or a list, tuple, namedtuple or dict of fetches, nested. A
     fetch is an Output, a Variable (its value), an op (``x.op``: runs for
@@ -1722,6 +1735,12 @@ def _session_run(self, fetches, feed_dict=None, as_tensors=False):
     output's dtype. Values are NumPy arrays (copies, see the module
     documentation), or Graft.Tensor values with *as_tensors*. Anything else
     raises TypeError naming what is accepted.
+
+    *out*, Graft's own: Graft.Tensor values the results are written into
+    (``graft_session_run_into``), one per fetch leaf in order (None for an
+    op): a Tensor for one fetch, else a flat list. Each must have its
+    fetch's dtype and shape and be held only by the caller; the results are
+    then those tensors (or arrays copied from them).
     """
     graph = self.props.graph
     if feed_dict is not None and not isinstance(feed_dict, dict):
@@ -1741,7 +1760,11 @@ def _session_run(self, fetches, feed_dict=None, as_tensors=False):
     leaves = []
     rebuild = _flatten_fetches(graph, fetches, leaves)
     flat = [leaf._output if isinstance(leaf, _Operation) else leaf for leaf in leaves]
-    results = self._run_flat(flat, feeds, as_tensors) if flat else []
+    if out is not None:
+        outs = [out] if isinstance(out, Graft.Tensor) else list(out)
+        results = self._run_flat(flat, feeds, as_tensors, outs) if flat else []
+    else:
+        results = self._run_flat(flat, feeds, as_tensors) if flat else []
     results = [None if isinstance(leaf, _Operation) else r for leaf, r in zip(leaves, results)]
     return rebuild(results)
 
