@@ -1,10 +1,15 @@
-/* graft-train-private.h: the train layer, inside: optimizers' helpers.
+/* graft-train-private.h: the train layer, inside: gradients and
+ * optimizers. It sees the lower layers' insides.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
+#include <string.h>
+
 #include "graft-runtime-private.h"
+#include "graft-registry-private.h"
+#include "graft-graph-private.h"
 #include "graft-ops.h"
 #include "graft-gradients.h"
 #include "graft-optimizer.h"
@@ -40,8 +45,6 @@ GraftOutput   *_graft_optimizer_op (GraftGraph *graph, const char *type, const c
                                     guint n_inputs, const char *bool_attr, gboolean bool_value,
                                     const char *bool_attr2, gboolean bool_value2, GError **error);
 
-G_END_DECLS
+gboolean       _graft_optimizer_use_locking (GraftOptimizer *self);
 
-G_BEGIN_DECLS
-gboolean _graft_optimizer_use_locking (GraftOptimizer *self);
 G_END_DECLS
