@@ -146,5 +146,8 @@ graft_adagrad_optimizer_init (GraftAdagradOptimizer *self)
 GraftOptimizer *
 graft_adagrad_optimizer_new (double learning_rate)
 {
-  return g_object_new (GRAFT_TYPE_ADAGRAD_OPTIMIZER, "name", "Adagrad", "learning-rate", learning_rate, NULL);
+  GraftOptimizer *self = g_object_new (GRAFT_TYPE_ADAGRAD_OPTIMIZER, "name", "Adagrad", NULL);
+
+  graft_optimizer_set_learning_rate (self, learning_rate);
+  return self;
 }

@@ -243,5 +243,8 @@ graft_adam_optimizer_init (GraftAdamOptimizer *self)
 GraftOptimizer *
 graft_adam_optimizer_new (double learning_rate)
 {
-  return g_object_new (GRAFT_TYPE_ADAM_OPTIMIZER, "name", "Adam", "learning-rate", learning_rate, NULL);
+  GraftOptimizer *self = g_object_new (GRAFT_TYPE_ADAM_OPTIMIZER, "name", "Adam", NULL);
+
+  graft_optimizer_set_learning_rate (self, learning_rate);
+  return self;
 }

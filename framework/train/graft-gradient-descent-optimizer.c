@@ -106,5 +106,8 @@ graft_gradient_descent_optimizer_init (GraftGradientDescentOptimizer *self)
 GraftOptimizer *
 graft_gradient_descent_optimizer_new (double learning_rate)
 {
-  return g_object_new (GRAFT_TYPE_GRADIENT_DESCENT_OPTIMIZER, "name", "GradientDescent", "learning-rate", learning_rate, NULL);
+  GraftOptimizer *self = g_object_new (GRAFT_TYPE_GRADIENT_DESCENT_OPTIMIZER, "name", "GradientDescent", NULL);
+
+  graft_optimizer_set_learning_rate (self, learning_rate);
+  return self;
 }

@@ -159,5 +159,8 @@ GraftOptimizer *
 graft_momentum_optimizer_new (double learning_rate,
                               double momentum)
 {
-  return g_object_new (GRAFT_TYPE_MOMENTUM_OPTIMIZER, "name", "Momentum", "learning-rate", learning_rate, "momentum", momentum, NULL);
+  GraftOptimizer *self = g_object_new (GRAFT_TYPE_MOMENTUM_OPTIMIZER, "name", "Momentum", "momentum", momentum, NULL);
+
+  graft_optimizer_set_learning_rate (self, learning_rate);
+  return self;
 }

@@ -261,7 +261,10 @@ graft_optimizer_set_learning_rate (GraftOptimizer *optimizer,
   g_return_if_fail (GRAFT_IS_OPTIMIZER (optimizer));
   priv = graft_optimizer_get_instance_private (optimizer);
   g_clear_pointer (&priv->learning_rate_tensor, graft_output_unref);
-  g_object_set (optimizer, "learning-rate", learning_rate, NULL);
+  /* Not through the property, whose range excludes NaN: a NaN rate is an
+   * error apply_gradients() reports. */
+  priv->learning_rate = learning_rate;
+  g_object_notify_by_pspec (G_OBJECT (optimizer), props[PROP_LEARNING_RATE]);
 }
 
 /**
@@ -404,7 +407,7 @@ _graft_optimizer_make_slot (GraftOptimizer   *self,
   GraftGraph *graph = graft_variable_get_graph (var);
   GHashTable *named = g_hash_table_lookup (priv->slots, slot_name);
   g_autoptr(GraftVariableRequest) request = NULL;
-  g_autoptr(GraftShape) shape = graft_variable_get_shape (var);
+  GraftShape *shape = graft_variable_get_shape (var);
   g_autofree char *default_name = NULL;
   GraftScope *scope;
   GraftVariable *slot;
@@ -553,7 +556,7 @@ check_variable (GraftVariable *var,
                    var == NULL ? "NULL" : G_OBJECT_TYPE_NAME ((GObject *) var));
       return FALSE;
     }
-  name = g_strconcat (graft_variable_get_name (var), ":0", NULL);
+  name = g_strconcat (graft_variable_get_op_name (var), ":0", NULL);
   return check_dtype (graft_variable_get_dtype (var), name, error);
 }
 
@@ -562,10 +565,10 @@ static void
 append_variable (GString       *s,
                  GraftVariable *var)
 {
-  g_autoptr(GraftShape) shape = graft_variable_get_shape (var);
+  GraftShape *shape = graft_variable_get_shape (var);
   g_autofree char *shape_s = shape ? graft_shape_to_string (shape) : g_strdup ("<unknown>");
 
-  g_string_append_printf (s, "\"<tf.Variable '%s:0' shape=%s dtype=%s_ref>\"", graft_variable_get_name (var),
+  g_string_append_printf (s, "\"<tf.Variable '%s:0' shape=%s dtype=%s_ref>\"", graft_variable_get_op_name (var),
                           shape_s, graft_dtype_get_name (graft_variable_get_dtype (var)));
 }
 

@@ -193,5 +193,8 @@ graft_rmsprop_optimizer_init (GraftRMSPropOptimizer *self)
 GraftOptimizer *
 graft_rmsprop_optimizer_new (double learning_rate)
 {
-  return g_object_new (GRAFT_TYPE_RMSPROP_OPTIMIZER, "name", "RMSProp", "learning-rate", learning_rate, NULL);
+  GraftOptimizer *self = g_object_new (GRAFT_TYPE_RMSPROP_OPTIMIZER, "name", "RMSProp", NULL);
+
+  graft_optimizer_set_learning_rate (self, learning_rate);
+  return self;
 }
