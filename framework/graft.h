@@ -48,5 +48,11 @@
 #include "graft-initializer.h"
 #include "graft-scope.h"
 #include "graft-variable.h"
+#include "graft-optimizer.h"
+#include "graft-gradient-descent-optimizer.h"
+#include "graft-momentum-optimizer.h"
+#include "graft-adam-optimizer.h"
+#include "graft-rmsprop-optimizer.h"
+#include "graft-adagrad-optimizer.h"
 
 #undef __GRAFT_H_INSIDE__

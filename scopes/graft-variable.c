@@ -34,6 +34,7 @@ struct _GraftVariable {
 struct _GraftVariableStore {
   GMutex lock;
   GraftStrMap vars;
+  GPtrArray *plain;             /* graft_graph_new_variable()'s, outside the store */
 };
 
 static GraftVariable *
@@ -91,6 +92,7 @@ store_new (void)
 
   g_mutex_init (&store->lock);
   _graft_strmap_init (&store->vars);
+  store->plain = g_ptr_array_new_with_free_func (g_object_unref);
   return store;
 }
 
@@ -111,6 +113,13 @@ store_detach (gpointer data)
       v->graph = NULL;
       v->output = v->read = v->assign = v->initial_value = NULL;
     }
+  for (guint i = 0; i < store->plain->len; i++)
+    {
+      GraftVariable *v = g_ptr_array_index (store->plain, i);
+
+      v->graph = NULL;
+      v->output = v->read = v->assign = v->initial_value = NULL;
+    }
   g_mutex_unlock (&store->lock);
 }
 
@@ -124,6 +133,7 @@ store_free (gpointer data)
     if (store->vars.entries[i].value != NULL)
       g_object_unref (store->vars.entries[i].value);
   _graft_strmap_clear (&store->vars);
+  g_ptr_array_unref (store->plain);
   g_mutex_clear (&store->lock);
   g_free (store);
 }
@@ -777,6 +787,71 @@ graft_graph_get_variable_full (GraftGraph           *graph,
   _graft_name_stack_set (ts, "");
   v = _graft_getter_chain_call (graph, getter, r, error);
   _graft_name_stack_set (ts, saved_stack);
+  return v;
+}
+
+/**
+ * graft_graph_new_variable:
+ * @graph: a #GraftGraph
+ * @initial_value: the variable's initial value (its dtype and shape)
+ * @name: the name, relative to the calling thread's current name scope
+ * @trainable: whether the variable joins the trainable variables
+ * @error: return location for a #GError
+ *
+ * `tf.Variable (initial_value, name=name, trainable=trainable)`: a variable
+ * named by the current *name* scope, made unique like an op name (a second
+ * `beta1_power` is `beta1_power_1`), not by the variable scope, and not in
+ * the variable store, so get_variable() never shares it. Its ops are
+ * `NAME/initial_value`, `NAME`, `NAME/Assign` and `NAME/read`; it joins the
+ * global variables (and the trainable ones when @trainable).
+ *
+ * Returns: (transfer none): the variable, owned by the graph, or %NULL with
+ *   @error set (an invalid name); nothing is left in the graph then
+ */
+GraftVariable *
+graft_graph_new_variable (GraftGraph  *graph,
+                          GraftTensor *initial_value,
+                          const char  *name,
+                          gboolean     trainable,
+                          GError     **error)
+{
+  g_autoptr(GraftInitializer) init = NULL;
+  GraftVariableStore *store;
+  GraftVariable *v;
+
+  g_return_val_if_fail (GRAFT_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (initial_value != NULL, NULL);
+  g_return_val_if_fail (name != NULL && *name != '\0', NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  init = graft_initializer_new_value (initial_value);
+  v = g_object_new (GRAFT_TYPE_VARIABLE, NULL);
+  v->graph = graph;
+  v->name = g_strdup (name);
+  v->dtype = graft_tensor_get_dtype (initial_value);
+  v->shape = graft_shape_ref (graft_tensor_get_shape (initial_value));
+  v->trainable = trainable;
+  v->initializer = g_object_ref (init);
+  v->collections = trainable ? g_strdupv ((char *[]) { GRAFT_GLOBAL_VARIABLES, GRAFT_TRAINABLE_VARIABLES, NULL })
+                             : g_strdupv ((char *[]) { GRAFT_GLOBAL_VARIABLES, NULL });
+  /* The name scope opened is the current one's child, uniquified: its
+   * name is the variable's. */
+  if (!build_variable_ops (graph, v, init, TRUE, error))
+    {
+      g_object_unref (v);
+      return NULL;
+    }
+  g_free (v->name);
+  v->name = g_strdup (graft_output_get_op_name (v->output));
+
+  g_mutex_lock (&graph->lock);
+  for (guint i = 0; v->collections[i] != NULL; i++)
+    _graft_graph_add_collection_item_locked (graph, v->collections[i], v->output, v);
+  g_mutex_unlock (&graph->lock);
+  store = _graft_variable_store (graph);
+  g_mutex_lock (&store->lock);
+  g_ptr_array_add (store->plain, v);
+  g_mutex_unlock (&store->lock);
   return v;
 }
 

@@ -220,6 +220,12 @@ GraftVariable  *graft_graph_get_local_variable_full (GraftGraph         *graph,
                                                      GraftVariableRequest *request,
                                                      GError            **error);
 GRAFT_AVAILABLE_IN_ALL
+GraftVariable  *graft_graph_new_variable          (GraftGraph           *graph,
+                                                   GraftTensor          *initial_value,
+                                                   const char           *name,
+                                                   gboolean              trainable,
+                                                   GError              **error);
+GRAFT_AVAILABLE_IN_ALL
 GraftVariable  *graft_graph_lookup_variable       (GraftGraph           *graph,
                                                    const char           *name);
 GRAFT_AVAILABLE_IN_ALL

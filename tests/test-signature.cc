@@ -209,6 +209,29 @@ const char *const kMatMul =
 
 /* ---- parsing ---- */
 
+TEST (Signature, RefInputs)
+{
+  DefPtr def = parse ("(var: ref T, m: ref float32, grad: T, ref: int = 0) -> (out: T)");
+
+  ASSERT_TRUE (def);
+  ASSERT_EQ (def->n_inputs, 3u);
+  EXPECT_TRUE (def->inputs[0].is_ref);
+  EXPECT_TRUE (def->inputs[1].is_ref);
+  EXPECT_EQ (def->inputs[1].dtype, GRAFT_DTYPE_FLOAT32);
+  EXPECT_FALSE (def->inputs[2].is_ref);
+  EXPECT_EQ (def->ref_inputs, 3u);
+  /* `ref` alone is still an ordinary type variable. */
+  DefPtr plain = parse ("(x: ref) -> (y: ref)");
+  ASSERT_TRUE (plain);
+  EXPECT_FALSE (plain->inputs[0].is_ref);
+  EXPECT_EQ (plain->ref_inputs, 0u);
+
+  Failure f = fail ("(var: ref int) -> ()");
+  EXPECT_EQ (f.code, GRAFT_PLUGIN_ERROR_INVALID_SIGNATURE);
+  EXPECT_NE (f.message.find ("'ref' takes a dtype or a type variable, not the attribute kind int"),
+             std::string::npos) << f.message;
+}
+
 TEST (Signature, ParsesMatMul)
 {
   GraftOpInfo info = make_info ("MatMul", kMatMul, G_CALLBACK (unused_kernel), 6);

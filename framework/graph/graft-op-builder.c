@@ -304,6 +304,17 @@ _graft_graph_create_op (GraftGraph           *graph,
                        def->name, buf->str, def->inputs[i].name, in->node->name);
           goto out;
         }
+      /* TensorFlow checks this in Python (op_def_library.py), where a ref
+       * input must be a variable's ref tensor. */
+      if (i < 32 && (def->ref_inputs >> i) & 1 && strcmp (in->node->def->name, "VariableV2") != 0)
+        {
+          g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+                       "'%s' Op requires that input '%s' be a mutable tensor (e.g.: a tf.Variable) "
+                       "(%s op '%s': %s:%u is the output of a %s op)",
+                       def->name, def->inputs[i].name, def->name, buf->str, in->node->name, in->index,
+                       in->node->def->name);
+          goto out;
+        }
       in_dtypes[i] = in->dtype;
       in_ranks[i] = in->rank;
       in_dims[i] = in->dims;

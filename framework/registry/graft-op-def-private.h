@@ -29,6 +29,7 @@ typedef struct {
   char *name;
   GraftDType dtype;             /* a fixed dtype, or GRAFT_DTYPE_INVALID */
   gint type_attr;               /* index of the type attribute, or -1 */
+  gboolean is_ref;              /* inputs: `ref T`, a variable the kernel updates */
 } GraftArgDef;
 
 typedef enum {
@@ -62,6 +63,10 @@ struct _GraftOpDef {
   GraftParam *params;
 
   GraftShapeFunc shape_fn;
+
+  /* Bit i: input i is `ref T`, a variable that the kernel updates in place
+   * (see graft-executor.c). */
+  guint32 ref_inputs;
 
   /* Indices of `_seed`, `_seed2` and, for Const, `value`; -1 if absent. */
   gint seed_attr;

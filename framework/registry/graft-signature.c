@@ -731,6 +731,7 @@ typedef struct {
   GraftAttrKind kind;           /* attributes */
   char *type;                   /* inputs and outputs: the type token */
   gsize type_pos;
+  gboolean is_ref;              /* inputs: `ref T`, a variable updated in place */
   gboolean has_default;
   GraftAttrValue default_value; /* owned until moved into the definition */
 } SigArg;
@@ -928,6 +929,15 @@ parse_param (Parser  *ps,
     return FALSE;
   if (!parse_ident (ps, "a type", &start, &len, error))
     return FALSE;
+  /* `ref T`: an input naming a variable that the kernel updates in place
+   * (TensorFlow's Ref(T)). `ref` alone is an ordinary type variable. */
+  p = skip_ws (ps->p);
+  if (len == 3 && strncmp (start, "ref", 3) == 0 && p != ps->p && is_ident_start (*p))
+    {
+      arg->is_ref = TRUE;
+      if (!parse_ident (ps, "a type", &start, &len, error))
+        return FALSE;
+    }
   arg->type_pos = pos_of (ps, start);
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
@@ -956,6 +966,9 @@ parse_param (Parser  *ps,
       if (!expect_char (ps, ')', error))
         return FALSE;
     }
+  if (arg->is_ref && arg->is_attr)
+    return sig_error_at (ps, arg->type_pos, error, "'ref' takes a dtype or a type variable, not the attribute kind %s",
+                         attr_kind_names[arg->kind]);
   if (!arg->is_attr)
     arg->type = g_strndup (start, len);
 
@@ -1493,8 +1506,16 @@ build_def (Parser            *ps,
     {
       const SigArg *arg = &g_array_index (ps->params, SigArg, i);
 
-      if (!arg->is_attr &&
-          !resolve_type (ps, def, arg, FALSE, n_explicit, bound, &def->inputs[in++], error))
+      if (arg->is_attr)
+        continue;
+      if (arg->is_ref)
+        {
+          if (in >= 32)
+            return sig_error_at (ps, arg->name_pos, error, "only the first 32 inputs may be 'ref'");
+          def->inputs[in].is_ref = TRUE;
+          def->ref_inputs |= 1u << in;
+        }
+      if (!resolve_type (ps, def, arg, FALSE, n_explicit, bound, &def->inputs[in++], error))
         return FALSE;
     }
   /* Counted up front like the inputs: the names of unresolved ones are

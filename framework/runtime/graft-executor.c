@@ -85,6 +85,12 @@ set_arena_oom (GraftPlan *plan,
                     0, NULL);
 }
 
+static inline gboolean
+is_kernel_step (const GraftStep *step)
+{
+  return step->kind == GRAFT_STEP_KERNEL || step->kind == GRAFT_STEP_REF_KERNEL;
+}
+
 /* Fails, leaving nothing allocated, when the planned arena does not fit in
  * memory: a valid graph may hold a variable of petabytes. */
 static GraftExecContext *
@@ -136,7 +142,7 @@ context_new (GraftPlan *plan,
       const GraftStep *step = &plan->steps[i];
 
       ctx->argv_start[i] = n_argv;
-      if (step->kind == GRAFT_STEP_KERNEL && step->node->def->closure == NULL)
+      if (is_kernel_step (step) && step->node->def->closure == NULL)
         n_argv += step->node->def->arity;
     }
   ctx->argv = g_new0 (void *, n_argv + 1);
@@ -159,7 +165,7 @@ context_new (GraftPlan *plan,
       k->runner = plan->session;
       k->runner_funcs = &_graft_session_runner_funcs;
       ctx->kernel_ptrs[i] = k;
-      if (step->kind != GRAFT_STEP_KERNEL || def->closure != NULL)
+      if (!is_kernel_step (step) || def->closure != NULL)
         continue;
 
       argv[n++] = &ctx->kernel_ptrs[i];
@@ -411,6 +417,10 @@ prepare_dynamic (GraftExecContext *ctx,
       guint32 s = step->out + o;
       g_autoptr(GraftShape) shape = NULL;
 
+      /* A ref kernel's output 0: the variable's value, bound by the caller. */
+      if (plan->slots[s].source == GRAFT_SLOT_SHARED)
+        continue;
+
       if (plan->slots[s].source == GRAFT_SLOT_STATIC)
         {
           const GraftShape *planned = plan->slots[s].shape;
@@ -497,6 +507,93 @@ poison_tensor (GraftTensor *t)
     }
 }
 
+/* A kernel with ref inputs, all under the variables' lock: each ref input
+ * is bound to its variable's value, made private first (copied) when
+ * anyone else holds a reference — a reader of the old value, a fetched
+ * result, an assigned constant — so that nobody sees a value change; the
+ * kernel then updates it in place, and output 0 is the first variable's
+ * new value. The lock also keeps concurrent updates of one variable from
+ * losing each other. */
+static gboolean
+run_ref_kernel (GraftExecContext *ctx,
+                guint             i,
+                GError          **error)
+{
+  GraftPlan *plan = ctx->plan;
+  const GraftStep *step = &plan->steps[i];
+  const GraftNode *node = step->node;
+  const GraftOpDef *def = node->def;
+  GraftKernel *k = &ctx->kernels[i];
+  GMutex *lock = _graft_session_vars_lock (plan->session);
+  guint32 ref_slot = step->out + node->n_outputs;
+  guint n_refs = (guint) __builtin_popcount (def->ref_inputs);
+  GraftTensor *first = NULL;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (lock);
+  for (guint r = 0; r < n_refs && ok; r++)
+    {
+      GraftSessionVar *var = plan->ref_vars[step->refs + r];
+      GraftTensor *value = var->value;
+
+      if (value == NULL)
+        {
+          ok = uninitialized (var, error);
+          break;
+        }
+      if (!var->value_private || g_atomic_int_get (&value->ref_count) > 1)
+        {
+          GraftTensor *copy = new_owned_tensor (ctx, value->dtype, value->shape, error);
+
+          if (copy == NULL)
+            {
+              ok = FALSE;
+              break;
+            }
+          memcpy (copy->data, value->data, value->n_bytes);
+          var->value = copy;
+          var->value_private = TRUE;
+          graft_tensor_unref (value);
+          value = copy;
+        }
+      ctx->slot[ref_slot + r] = value;
+      if (r == 0)
+        first = value;
+    }
+  if (ok && first != NULL)
+    {
+      ctx->slot[step->out] = graft_tensor_ref (first);
+      ctx->owned[step->out] = TRUE;
+    }
+  if (ok && step->dynamic)
+    ok = prepare_dynamic (ctx, step, error);
+  if (ok)
+    {
+      if (def->closure == NULL)
+        _graft_kernel_call (def, ctx->argv + ctx->argv_start[i]);
+      else
+        {
+          GraftTensor **in = g_newa (GraftTensor *, node->n_inputs + 1);
+          for (guint k2 = 0; k2 < node->n_inputs; k2++)
+            in[k2] = ctx->slot[plan->inputs[step->in + k2]];
+          ok = _graft_kernel_invoke (k, _graft_node_attrs (node), in, &ctx->slot[step->out], error);
+        }
+      if (ok && G_UNLIKELY (k->error != NULL))
+        {
+          g_set_error (error, GRAFT_SESSION_ERROR, GRAFT_SESSION_ERROR_KERNEL, "%s op '%s': %s",
+                       def->name, node->name, k->error->message);
+          g_clear_error (&k->error);
+          ok = FALSE;
+        }
+    }
+  /* The bound values are the variables' own: let go of them before the
+   * lock, so no later step reads a value another run may update. */
+  for (guint r = 0; r < n_refs; r++)
+    ctx->slot[ref_slot + r] = NULL;
+  g_mutex_unlock (lock);
+  return ok;
+}
+
 static gboolean
 run_step (GraftExecContext *ctx,
           guint             i,
@@ -538,6 +635,9 @@ run_step (GraftExecContext *ctx,
         return TRUE;
       }
 
+    case GRAFT_STEP_REF_KERNEL:
+      return run_ref_kernel (ctx, i, error);
+
     case GRAFT_STEP_CONST:
       ctx->slot[step->out] = _graft_node_attrs (node)[node->def->value_attr].tensor;
       return TRUE;
@@ -570,6 +670,7 @@ run_step (GraftExecContext *ctx,
         g_mutex_lock (lock);
         old = step->var->value;
         step->var->value = graft_tensor_ref (value);
+        step->var->value_private = FALSE;
         g_mutex_unlock (lock);
         g_clear_pointer (&old, graft_tensor_unref);
         ctx->slot[step->out] = value;
@@ -601,6 +702,7 @@ run_step (GraftExecContext *ctx,
             return FALSE;
           }
         step->var->value = graft_tensor_ref (next);
+        step->var->value_private = TRUE;
         g_mutex_unlock (lock);
         graft_tensor_unref (cur);
         ctx->slot[step->out] = next;

@@ -25,7 +25,7 @@ step_kind (const GraftOpDef *def)
   const char *n = def->name;
 
   if (def->kernel != NULL || def->closure != NULL)
-    return GRAFT_STEP_KERNEL;
+    return def->ref_inputs != 0 ? GRAFT_STEP_REF_KERNEL : GRAFT_STEP_KERNEL;
   if (strcmp (n, "Const") == 0)
     return GRAFT_STEP_CONST;
   if (strcmp (n, "VariableV2") == 0)
@@ -45,6 +45,19 @@ static gboolean
 is_assign (GraftStepKind kind)
 {
   return kind == GRAFT_STEP_ASSIGN || kind == GRAFT_STEP_ASSIGN_ADD || kind == GRAFT_STEP_ASSIGN_SUB;
+}
+
+/* Input @k names a variable rather than reading a value: the executor binds
+ * it to the variable's current value itself, so the VariableV2 op is no
+ * dependency (running it would only take a reference that forces a copy). */
+static gboolean
+is_ref_input (GraftStepKind      kind,
+              const GraftOpDef  *def,
+              guint              k)
+{
+  if (kind == GRAFT_STEP_REF_KERNEL)
+    return k < 32 && (def->ref_inputs >> k) & 1;
+  return k == 0 && is_assign (kind);
 }
 
 /* TensorFlow's DataTypeString, for texts TensorFlow users search. */
@@ -313,7 +326,7 @@ _graft_plan_new (GraftSession  *session,
   g_autofree guint32 *step_of_slot = NULL;
   GArray *order, *stack;
   GraftPlan *plan;
-  guint n_ids, n_slots, n_inputs = 0;
+  guint n_ids, n_slots, n_inputs = 0, n_refs = 0;
   Arena arena;
   gboolean parallel_mode = _graft_session_pool_size (session) > 1;
 
@@ -405,8 +418,9 @@ _graft_plan_new (GraftSession  *session,
               GraftOutput *in = _graft_node_inputs (node)[k];
 
               /* An assignment names its variable through input 0; it does
-               * not read it. */
-              if (k == 0 && is_assign (kind))
+               * not read it. Ref inputs of kernels are checked when the op
+               * is built. */
+              if (is_ref_input (kind, node->def, k))
                 {
                   if (strcmp (in->node->def->name, "VariableV2") != 0)
                     {
@@ -432,14 +446,20 @@ _graft_plan_new (GraftSession  *session,
   g_mutex_init (&plan->pool_lock);
   plan->pool = g_ptr_array_new ();
 
-  /* Slots: feeds first, then every output of every step. */
+  /* Slots: feeds first, then every output of every step, each followed
+   * by one slot per ref input, where the executor binds the variable's
+   * value. */
   n_slots = n_feeds;
   for (guint i = 0; i < order->len; i++)
     {
       GraftNode *node = g_array_index (order, GraftNode *, i);
       n_slots += node->n_outputs;
       n_inputs += node->n_inputs;
+      if (step_kind (node->def) == GRAFT_STEP_REF_KERNEL)
+        n_refs += (guint) __builtin_popcount (node->def->ref_inputs);
     }
+  n_slots += n_refs;
+  plan->ref_vars = g_new0 (GraftSessionVar *, n_refs + 1);
   plan->n_slots = n_slots;
   plan->slots = g_new0 (GraftSlot, n_slots + 1);
   plan->inputs = g_new (guint32, n_inputs + 1);
@@ -461,7 +481,7 @@ _graft_plan_new (GraftSession  *session,
     }
 
   {
-    guint32 next_slot = n_feeds, next_in = 0;
+    guint32 next_slot = n_feeds, next_in = 0, next_ref = 0;
 
     for (guint i = 0; i < order->len; i++)
       {
@@ -499,7 +519,8 @@ _graft_plan_new (GraftSession  *session,
 
             slot->dtype = out->dtype;
             slot->last_use = NONE;
-            if (step->kind != GRAFT_STEP_KERNEL)
+            /* A ref kernel's output 0 is its first variable's new value. */
+            if (step->kind != GRAFT_STEP_KERNEL && (step->kind != GRAFT_STEP_REF_KERNEL || o == 0))
               slot->source = GRAFT_SLOT_SHARED;
             else if (_graft_dims_fully_defined (out->rank, out->dims))
               {
@@ -514,13 +535,24 @@ _graft_plan_new (GraftSession  *session,
             step_of_slot[next_slot] = i;
             next_slot++;
           }
+        step->refs = next_ref;
         for (guint k = 0; k < node->n_inputs; k++)
           {
             GraftOutput *in = _graft_node_inputs (node)[k];
             gpointer f = g_hash_table_lookup (fed, in);
             guint32 slot;
 
-            if (k == 0 && is_assign (step->kind))
+            if (step->kind == GRAFT_STEP_REF_KERNEL && is_ref_input (step->kind, node->def, k))
+              {
+                /* Bound by the executor, under the variables' lock; no
+                 * producer, read (and let go) by this step only. */
+                slot = next_slot++;
+                plan->slots[slot].source = GRAFT_SLOT_SHARED;
+                plan->slots[slot].dtype = in->dtype;
+                step_of_slot[slot] = NONE;
+                plan->ref_vars[next_ref++] = _graft_session_var (session, in->node);
+              }
+            else if (k == 0 && is_assign (step->kind))
               slot = NONE;
             else if (f != NULL)
               slot = GPOINTER_TO_UINT (f) - 1;
@@ -532,7 +564,8 @@ _graft_plan_new (GraftSession  *session,
             /* An input whose shape was partial when the op was built may
              * arrive with any compatible shape: the shape function runs
              * again and must agree with the outputs laid out statically. */
-            if (step->kind == GRAFT_STEP_KERNEL && !_graft_dims_fully_defined (in->rank, in->dims))
+            if ((step->kind == GRAFT_STEP_KERNEL || step->kind == GRAFT_STEP_REF_KERNEL) &&
+                !_graft_dims_fully_defined (in->rank, in->dims))
               step->dynamic = TRUE;
           }
       }
@@ -670,6 +703,7 @@ _graft_plan_unref (GraftPlan *plan)
   g_free (plan->slots);
   g_free (plan->steps);
   g_free (plan->inputs);
+  g_free (plan->ref_vars);
   g_free (plan->releases);
   g_free (plan->feed_slots);
   g_free (plan->feed_outputs);

@@ -16,10 +16,15 @@ G_BEGIN_DECLS
 typedef struct {
   GraftNode *node;              /* the VariableV2 op */
   GraftTensor *value;           /* NULL until initialized */
+  /* `value` is a tensor the executor made for this variable alone, so a
+   * ref kernel may update it in place once nobody else holds a reference
+   * (values assigned from elsewhere may share their bytes). */
+  gboolean value_private;
 } GraftSessionVar;
 
 typedef enum {
   GRAFT_STEP_KERNEL,
+  GRAFT_STEP_REF_KERNEL,        /* a kernel with `ref` inputs: updates variables in place */
   GRAFT_STEP_CONST,
   GRAFT_STEP_VARIABLE,
   GRAFT_STEP_ASSIGN,
@@ -53,6 +58,7 @@ typedef struct {
   guint32 release;              /* first entry in plan->releases */
   guint32 n_release;
   GraftSessionVar *var;         /* VARIABLE and ASSIGN* steps */
+  guint32 refs;                 /* REF_KERNEL: first entry in plan->ref_vars */
   gint64 seed;
   gint64 seed2;
   gboolean has_seeds;
@@ -93,6 +99,7 @@ struct _GraftPlan {
   guint n_slots;
   GraftSlot *slots;
   guint32 *inputs;              /* slot of each step input */
+  GraftSessionVar **ref_vars;   /* the variable of each ref input, by step */
   guint32 *releases;            /* slots whose last reader is a step */
   guint n_feeds;
   guint32 *feed_slots;

@@ -94,6 +94,7 @@ import numbers
 import re
 import sys
 import threading
+import types
 
 from gi.repository import GLib, GObject
 
@@ -2037,6 +2038,110 @@ _Operation.get_attr = _op_get_attr
 ops.gradients = gradients
 __all__ += ['gradients', 'RegisterGradient', 'NotDifferentiable', 'NoGradient']
 
+
+# ---- training: tf.train's optimizers and global step ----
+
+class _Optimizer(object):
+    """A thin TensorFlow-style wrapper of a Graft.Optimizer: the C object is
+    ``self.optimizer``; learning rates may be numbers or tensors."""
+
+    def __init__(self, optimizer, learning_rate, use_locking):
+        self.optimizer = optimizer
+        if isinstance(learning_rate, Graft.Output):
+            optimizer.set_learning_rate_tensor(learning_rate)
+        else:
+            optimizer.set_learning_rate(float(learning_rate))
+        optimizer.props.use_locking = bool(use_locking)
+
+    def get_name(self):
+        return self.optimizer.get_name()
+
+    def compute_gradients(self, loss, var_list=None):
+        pairs = _call(Graft.Optimizer.compute_gradients, self.optimizer, loss,
+                      None if var_list is None else list(var_list))
+        return [(p.grad, p.variable) for p in pairs]
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        pairs = [Graft.GradVar.new(g, v) for g, v in grads_and_vars]
+        return _call(Graft.Optimizer.apply_gradients, self.optimizer, pairs, global_step, name)
+
+    def minimize(self, loss, global_step=None, var_list=None, name=None):
+        return _call(Graft.Optimizer.minimize, self.optimizer, loss, global_step,
+                     None if var_list is None else list(var_list), name)
+
+    def get_slot(self, var, name):
+        return self.optimizer.get_slot(var, name)
+
+    def get_slot_names(self):
+        return list(self.optimizer.get_slot_names())
+
+
+def _make_optimizer(cls, name, learning_rate, use_locking, **props):
+    optimizer = GObject.new(cls, name=name)
+    for key, value in props.items():
+        optimizer.set_property(key.replace('_', '-'), value)
+    return optimizer
+
+
+class GradientDescentOptimizer(_Optimizer):
+    def __init__(self, learning_rate, use_locking=False, name='GradientDescent'):
+        _Optimizer.__init__(self, _make_optimizer(Graft.GradientDescentOptimizer, name, learning_rate, use_locking),
+                            learning_rate, use_locking)
+
+
+class MomentumOptimizer(_Optimizer):
+    def __init__(self, learning_rate, momentum, use_locking=False, name='Momentum', use_nesterov=False):
+        _Optimizer.__init__(self, _make_optimizer(Graft.MomentumOptimizer, name, learning_rate, use_locking,
+                                                  momentum=float(momentum), use_nesterov=bool(use_nesterov)),
+                            learning_rate, use_locking)
+
+
+class AdamOptimizer(_Optimizer):
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08, use_locking=False,
+                 name='Adam'):
+        _Optimizer.__init__(self, _make_optimizer(Graft.AdamOptimizer, name, learning_rate, use_locking,
+                                                  beta1=float(beta1), beta2=float(beta2), epsilon=float(epsilon)),
+                            learning_rate, use_locking)
+
+
+class RMSPropOptimizer(_Optimizer):
+    def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, use_locking=False,
+                 centered=False, name='RMSProp'):
+        _Optimizer.__init__(self, _make_optimizer(Graft.RMSPropOptimizer, name, learning_rate, use_locking,
+                                                  decay=float(decay), momentum=float(momentum),
+                                                  epsilon=float(epsilon), centered=bool(centered)),
+                            learning_rate, use_locking)
+
+
+class AdagradOptimizer(_Optimizer):
+    def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False, name='Adagrad'):
+        _Optimizer.__init__(self, _make_optimizer(Graft.AdagradOptimizer, name, learning_rate, use_locking,
+                                                  initial_accumulator_value=float(initial_accumulator_value)),
+                            learning_rate, use_locking)
+
+
+def get_or_create_global_step(graph=None):
+    """``tf.train.get_or_create_global_step``."""
+    return _call(Graft.train_get_or_create_global_step, graph or get_default_graph())
+
+
+def get_global_step(graph=None):
+    """``tf.train.get_global_step``."""
+    return _call(Graft.train_get_global_step, graph or get_default_graph())
+
+
+train = types.SimpleNamespace(
+    Optimizer=_Optimizer,
+    GradientDescentOptimizer=GradientDescentOptimizer,
+    MomentumOptimizer=MomentumOptimizer,
+    AdamOptimizer=AdamOptimizer,
+    RMSPropOptimizer=RMSPropOptimizer,
+    AdagradOptimizer=AdagradOptimizer,
+    get_or_create_global_step=get_or_create_global_step,
+    get_global_step=get_global_step,
+)
+ops.train = train
+__all__.append('train')
 
 # ---- imported directly ----
 #

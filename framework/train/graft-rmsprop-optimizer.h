@@ -1,0 +1,22 @@
+/* graft-rmsprop-optimizer.h: TensorFlow 1.15's tf.train.RMSPropOptimizer.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined (__GRAFT_H_INSIDE__) && !defined (GRAFT_COMPILATION)
+#error "Only <graft.h> can be included directly."
+#endif
+
+#include "graft-optimizer.h"
+
+G_BEGIN_DECLS
+
+#define GRAFT_TYPE_RMSPROP_OPTIMIZER (graft_rmsprop_optimizer_get_type ())
+GRAFT_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (GraftRMSPropOptimizer, graft_rmsprop_optimizer, GRAFT, RMSPROP_OPTIMIZER, GraftOptimizer)
+
+GRAFT_AVAILABLE_IN_ALL
+GraftOptimizer *graft_rmsprop_optimizer_new (double learning_rate);
+
+G_END_DECLS
