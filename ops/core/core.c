@@ -20,6 +20,9 @@ static const GraftOpInfo core_ops[] = {
             "Outputs the value fed for it; running it unfed is an error", core_shape_placeholder),
   GRAFT_OP_DEF ("Identity", core_identity, 3, "(input: T) -> (output: T)",
             "Outputs its input unchanged", graft_shape_same_as_input),
+  { "StopGradient", "(input: T) -> (output: T)",
+    "Outputs its input unchanged; graft_gradients() does not differentiate through it", "StopGradient",
+    graft_shape_same_as_input, G_CALLBACK (core_identity), 3, 0, { NULL } },
   { "VariableV2", "(shape: shape, dtype: type, container: string = \"\", shared_name: string = \"\") -> (ref: dtype)",
     "Holds a variable's value in the session", NULL, core_shape_variable, NULL, 0,
     GRAFT_OP_FLAGS_STATEFUL, { NULL } },
@@ -34,11 +37,29 @@ static const GraftOpInfo core_ops[] = {
     GRAFT_OP_FLAGS_STATEFUL, { NULL } },
 };
 
+/* Identity passes its gradient through (TensorFlow's _IdGrad). */
+static gboolean
+identity_grad (GraftGradContext *ctx,
+               GError          **error)
+{
+  graft_grad_context_set_input_grad (ctx, 0, graft_grad_context_get_grad (ctx, 0));
+  return TRUE;
+}
+
+/* Const, Placeholder, VariableV2 and the Assign ops are the engine's own
+ * business (graft_gradients() stops at them). */
+static const GraftGradientInfo core_gradients[] = {
+  { "Identity", identity_grad },
+  GRAFT_NOT_DIFFERENTIABLE ("StopGradient"),
+  GRAFT_NOT_DIFFERENTIABLE ("NoOp"),
+};
+
 static gboolean
 core_init (GraftPlugin *plugin,
            GError     **error)
 {
-  return graft_plugin_add_ops (plugin, core_ops, G_N_ELEMENTS (core_ops), error);
+  return graft_plugin_add_ops (plugin, core_ops, G_N_ELEMENTS (core_ops), error) &&
+         graft_plugin_add_gradients (plugin, core_gradients, G_N_ELEMENTS (core_gradients), error);
 }
 
 GRAFT_PLUGIN_DEFINE (core, GRAFT_VERSION_S, "Constants, placeholders, identities and variables",

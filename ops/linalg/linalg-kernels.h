@@ -21,4 +21,8 @@ const LinalgGemm *linalg_get_gemm (void);
 void linalg_matmul (GraftKernel *k, const GraftTensor *a, const GraftTensor *b, gboolean transpose_a,
                     gboolean transpose_b, GraftTensor *product);
 
+/* matmul-grad.c */
+extern const GraftGradientInfo linalg_gradients[];
+extern const guint linalg_n_gradients;
+
 G_END_DECLS

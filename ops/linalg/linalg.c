@@ -100,7 +100,8 @@ linalg_init (GraftPlugin *plugin,
     }
   g_debug ("MatMul multiplies floats with %s", gemm.use_blas ? "CBLAS" : gemm.portable->name);
 
-  return graft_plugin_add_ops (plugin, linalg_ops, G_N_ELEMENTS (linalg_ops), error);
+  return graft_plugin_add_ops (plugin, linalg_ops, G_N_ELEMENTS (linalg_ops), error) &&
+         graft_plugin_add_gradients (plugin, linalg_gradients, linalg_n_gradients, error);
 }
 
 GRAFT_PLUGIN_DEFINE (linalg, GRAFT_VERSION_S, "Matrix products", "LGPL-2.1-or-later", linalg_init)
