@@ -75,6 +75,7 @@ op_grad_reduce_to (GraftGraph  *graph,
   const gint64 *in_dims, *out_dims;
   gint64 axes[OP_MAX_RANK], shape[OP_MAX_RANK];
   gsize n_axes = 0;
+  guint n_dims;
   GraftOutput *sum, *result;
 
   if (grad == NULL)
@@ -96,8 +97,8 @@ op_grad_reduce_to (GraftGraph  *graph,
                    "the graph is built", out_name, in_name, in_rank < 0 ? in_name : out_name);
       return NULL;
     }
-  in_dims = graft_shape_get_dims (in_shape, NULL);
-  out_dims = graft_shape_get_dims (out_shape, NULL);
+  in_dims = graft_shape_get_dims (in_shape, &n_dims);
+  out_dims = graft_shape_get_dims (out_shape, &n_dims);
   lead = out_rank - in_rank;
   for (gint a = 0; a < out_rank; a++)
     {

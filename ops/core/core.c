@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <graft.h>
 #include <graft-plugin.h>
 
 #include "core-kernels.h"
@@ -37,12 +38,23 @@ static const GraftOpInfo core_ops[] = {
     GRAFT_OP_FLAGS_STATEFUL, { NULL } },
 };
 
-/* Identity passes its gradient through (TensorFlow's _IdGrad). */
+/* Identity's gradient is the gradient itself (TensorFlow's _IdGrad),
+ * passed on through an Identity op of its own, so that each forward
+ * Identity has a `gradients/<name>_grad/Identity` (as graft_gradients()'s
+ * tests expect) and a fetch of it names the op it belongs to. */
 static gboolean
 identity_grad (GraftGradContext *ctx,
                GError          **error)
 {
-  graft_grad_context_set_input_grad (ctx, 0, graft_grad_context_get_grad (ctx, 0));
+  GraftGraph *graph = graft_grad_context_get_graph (ctx);
+  GraftOutput *g = graft_identity (graph, graft_grad_context_get_grad (ctx, 0));
+
+  if (g == NULL)
+    {
+      g_propagate_error (error, graft_graph_take_error (graph));
+      return FALSE;
+    }
+  graft_grad_context_set_input_grad (ctx, 0, g);
   return TRUE;
 }
 
