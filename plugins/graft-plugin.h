@@ -357,6 +357,9 @@ typedef void (*GraftParallelFunc) (gsize    begin,
                                    gpointer user_data);
 
 GRAFT_AVAILABLE_IN_ALL
+guint         graft_kernel_get_num_threads        (GraftKernel       *kernel);
+
+GRAFT_AVAILABLE_IN_ALL
 void          graft_kernel_parallel_for           (GraftKernel       *kernel,
                                                    gsize              n,
                                                    gsize              grain,

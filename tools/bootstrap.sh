@@ -7,6 +7,7 @@
 #   tools/bootstrap.sh valgrind  the tests again, under valgrind memcheck
 #   tools/bootstrap.sh tsan      the C suites under ThreadSanitizer, GLib's locks annotated
 #   tools/bootstrap.sh fuzz      the libFuzzer targets (clang), GRAFT_FUZZ_SECONDS each
+#   tools/bootstrap.sh bench     build, then bench/run.sh with its peers (PyTorch, NumPy)
 #
 # Missing Debian packages are installed first (apt-get; as root or through
 # sudo). BUILDDIR overrides the build directory (default: build).
@@ -19,6 +20,9 @@ mode=${1:-test}
 
 packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev libffi-dev
 libgtest-dev googletest libopenblas-dev"
+# The matrix-product libraries MatMul measures and picks from (optional
+# in the build; docs/performance.md).
+packages="$packages libblis-dev libdnnl-dev"
 # GObject-Introspection (the typelib is built by default), and what the
 # binding tests and the API reference need: PyGObject and NumPy for
 # /usr/bin/python3, gjs, gi-docgen.
@@ -31,6 +35,9 @@ case "$mode" in
   # clang 14 and its compiler-rt (libFuzzer, ASan, UBSan); llvm-14 has
   # the symbolizer that puts file:line into reports.
   fuzz) packages="$packages clang libclang-rt-14-dev llvm-14" ;;
+  # The peers of bench/run.sh, and threadpoolctl to read and set their
+  # OpenBLAS's kernel and threads.
+  bench) packages="$packages python3-torch python3-threadpoolctl" ;;
 esac
 
 missing=""
@@ -81,6 +88,10 @@ case "$mode" in
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       exec meson test -C "${builddir}-asan" --print-errorlogs
     ;;
+  bench)
+    configure "$builddir"
+    exec bench/run.sh "$builddir"
+    ;;
   valgrind)
     configure "$builddir"
     exec meson test -C "$builddir" --setup=valgrind --print-errorlogs
@@ -107,7 +118,7 @@ case "$mode" in
     exec meson test -C "$dir" --no-rebuild --suite fuzz --print-errorlogs
     ;;
   *)
-    echo "usage: $0 demo|test|asan|valgrind|tsan|fuzz" >&2
+    echo "usage: $0 demo|test|bench|asan|valgrind|tsan|fuzz" >&2
     exit 2
     ;;
 esac

@@ -231,6 +231,24 @@ parallel_for_helper (gpointer data,
 }
 
 /**
+ * graft_kernel_get_num_threads:
+ * @kernel: the running kernel's context
+ *
+ * How many threads the kernel may keep busy: the session's
+ * #GraftSession:num-threads, 1 outside a session. Kernels that hand their
+ * work to a library with its own threads (a BLAS) give it this count, so
+ * that the session's setting holds for them too.
+ *
+ * Returns: the thread count, at least 1
+ */
+guint
+graft_kernel_get_num_threads (GraftKernel *kernel)
+{
+  g_return_val_if_fail (kernel != NULL, 1);
+  return kernel->runner ? MAX (kernel->runner_funcs->n_threads (kernel->runner), 1u) : 1;
+}
+
+/**
  * graft_kernel_parallel_for:
  * @kernel: the running kernel's context
  * @n: the number of indices

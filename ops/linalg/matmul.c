@@ -8,20 +8,14 @@
 #include "linalg-kernels.h"
 #include "../op-messages.h"
 
-#ifdef GRAFT_HAVE_CBLAS
-#include <cblas.h>
-#endif
-
-#ifdef GRAFT_HAVE_CBLAS
-/* CBLAS counts in int. */
+/* The libraries count in int. */
 static gboolean
-fits_blas (gsize m,
-           gsize n,
-           gsize k)
+fits_int (gsize m,
+          gsize n,
+          gsize k)
 {
   return m <= INT_MAX && n <= INT_MAX && k <= INT_MAX;
 }
-#endif
 
 /* Columns of the product are independent: big products spread them over
  * the session's threads, each packing only its own columns of B. */
@@ -79,6 +73,34 @@ portable_float (GraftKernel       *k,
     variant->f32 (ta, tb, m, n, depth, a, b, c);
 }
 
+void
+linalg_gemm_float (GraftKernel      *k,
+                   const LinalgGemm *gemm,
+                   gboolean          f64,
+                   gboolean          ta,
+                   gboolean          tb,
+                   gsize             m,
+                   gsize             n,
+                   gsize             depth,
+                   gconstpointer     a,
+                   gconstpointer     b,
+                   gpointer          c)
+{
+  guint threads = graft_kernel_get_num_threads (k);
+  const LinalgLib *lib = NULL;
+
+  /* Empty products (C all zeros, or nothing) stay with the portable
+   * GEMM, which writes all of C; so do those beyond int. */
+  if (m > 0 && n > 0 && depth > 0 && fits_int (m, n, depth))
+    lib = linalg_choose_lib (gemm, f64, m, n, depth, threads);
+  if (lib == NULL)
+    portable_float (k, gemm->portable, f64, ta, tb, m, n, depth, a, b, c);
+  else if (f64)
+    lib->f64 (threads, ta, tb, m, n, depth, a, b, c);
+  else
+    lib->f32 (threads, ta, tb, m, n, depth, a, b, c);
+}
+
 /* float16 and bfloat16: widened to float32, multiplied by the float32
  * GEMM, each product element rounded once to nearest even. */
 static void
@@ -104,7 +126,7 @@ matmul_half (GraftKernel      *k,
     {
       graft_dtype_widen_to_float (dtype, pa, fa, m * depth);
       graft_dtype_widen_to_float (dtype, pb, fb, depth * n);
-      portable_float (k, gemm->portable, FALSE, ta, tb, m, n, depth, fa, fb, fc);
+      linalg_gemm_float (k, gemm, FALSE, ta, tb, m, n, depth, fa, fb, fc);
       graft_dtype_narrow_from_float (dtype, fc, pc, m * n);
     }
   g_free (fa);
@@ -149,28 +171,9 @@ linalg_matmul (GraftKernel       *k,
   switch (graft_tensor_get_dtype (a))
     {
     case GRAFT_DTYPE_FLOAT32:
-#ifdef GRAFT_HAVE_CBLAS
-      if (gemm->use_blas && fits_blas (m, n, depth) && m > 0 && n > 0 && depth > 0)
-        {
-          cblas_sgemm (CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
-                       transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) depth, 1.0f, pa,
-                       (int) (transpose_a ? m : depth), pb, (int) (transpose_b ? depth : n), 0.0f, pc, (int) n);
-          break;
-        }
-#endif
-      portable_float (k, gemm->portable, FALSE, transpose_a, transpose_b, m, n, depth, pa, pb, pc);
-      break;
     case GRAFT_DTYPE_FLOAT64:
-#ifdef GRAFT_HAVE_CBLAS
-      if (gemm->use_blas && fits_blas (m, n, depth) && m > 0 && n > 0 && depth > 0)
-        {
-          cblas_dgemm (CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
-                       transpose_b ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) depth, 1.0, pa,
-                       (int) (transpose_a ? m : depth), pb, (int) (transpose_b ? depth : n), 0.0, pc, (int) n);
-          break;
-        }
-#endif
-      portable_float (k, gemm->portable, TRUE, transpose_a, transpose_b, m, n, depth, pa, pb, pc);
+      linalg_gemm_float (k, gemm, graft_tensor_get_dtype (a) == GRAFT_DTYPE_FLOAT64, transpose_a, transpose_b,
+                         m, n, depth, pa, pb, pc);
       break;
     case GRAFT_DTYPE_INT32:
       gemm_u32_generic (transpose_a, transpose_b, m, n, depth, pa, pb, pc);

@@ -1436,6 +1436,7 @@ def _op_result(output):
 _FUNC_NAMES = {
     'MatMul': 'matmul', 'ArgMax': 'argmax', 'Const': 'constant', 'VariableV2': 'variable_v2',
     'NoOp': 'no_op', 'ReduceMax': 'reduce_max', 'ReduceMean': 'reduce_mean', 'ReduceSum': 'reduce_sum',
+    'Conv2D': 'conv2d', 'Conv2DBackpropInput': 'conv2d_backprop_input', 'Conv2DBackpropFilter': 'conv2d_backprop_filter',
 }
 
 
