@@ -103,6 +103,38 @@ TEST_F (CreateOp, RefusesValuesNoAttributeTakes)
   EXPECT_TRUE (ErrorStartsWith (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_UNKNOWN_OP, "No op named 'NoSuchOp'"));
 }
 
+/* A list input (AddN's `inputs: N * T`) takes its tensors flat, in its
+ * place among the inputs; N is inferred, and when given must agree. */
+TEST_F (CreateOp, ListInputsAreFlatAndInferTheirLength)
+{
+  g_autoptr(GError) error = nullptr;
+  g_autoptr(GraftTensor) t = graft_tensor_new_scalar (GRAFT_DTYPE_FLOAT64, 2.5);
+  GraftOutput *c = graft_constant (graph, t);
+  GraftOutput *inputs[] = { c, c, c, c };
+
+  GraftOutput *sum = graft_graph_create_op (graph, "AddN", nullptr, inputs, 4, nullptr, nullptr, 0, &error);
+  ASSERT_NE (sum, nullptr) << describe_error (error);
+  EXPECT_EQ (graft_output_get_num_op_inputs (sum), 4u);
+  g_autoptr(GVariant) n = graft_output_get_attr (sum, "N");
+  ASSERT_NE (n, nullptr);
+  EXPECT_EQ (g_variant_get_int64 (n), 4);
+
+  g_autoptr(GraftSession) session = graft_session_new (graph);
+  guint n_results = 0;
+  GraftTensor **r = graft_session_run (session, nullptr, nullptr, 0, &sum, 1, nullptr, 0, nullptr, &n_results, &error);
+  ASSERT_NE (r, nullptr) << describe_error (error);
+  EXPECT_EQ (((const double *) graft_tensor_get_data (r[0], nullptr))[0], 10.0);
+  graft_tensor_unref (r[0]);
+  g_free (r);
+
+  Attrs attrs (1);
+  g_value_set_int64 (attrs.add ("N", G_TYPE_INT64), 3);
+  EXPECT_EQ (graft_graph_create_op (graph, "AddN", "bad", inputs, 2, attrs.names.data (), attrs.values.data (), 1,
+                                    &error), nullptr);
+  EXPECT_TRUE (ErrorIs (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
+                        "AddN op 'bad': attribute 'N' was set to 3, but the list inputs hold 2 tensors"));
+}
+
 GraftTensor *
 refuse (GraftKernel *kernel,
         gpointer)

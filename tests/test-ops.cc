@@ -310,6 +310,11 @@ struct Case {
   std::vector<Value> inputs;
   Attrs attrs;
   Expected expected;
+  /* The output's shape depends on the inputs' values, so only Consts
+   * give it exactly when the op is built (BroadcastGradientArgs). */
+  bool value_shaped = false;
+  /* Outputs after output 0, when the op has several. */
+  std::vector<Expected> more = {};
   guint threads = 1;  /* the session's thread count */
 };
 
@@ -475,7 +480,7 @@ run_case (const Case &c,
       g_autoptr(GraftShape) inferred = graft_output_get_shape (out);
       g_autoptr(GraftShape) want = graft_shape_new (c.expected.value.dims.data (), c.expected.value.dims.size ());
       g_autofree char *s = graft_shape_to_string (inferred);
-      bool exact = feed == Feed::CONST || feed == Feed::FULL;
+      bool exact = feed == Feed::CONST || (feed == Feed::FULL && !c.value_shaped);
 
       /* Static shapes are inferred exactly; partial ones must at least
        * admit the result. */
@@ -487,16 +492,26 @@ run_case (const Case &c,
       else
         {
           g_autoptr(GraftSession) session = graft_session_new (graph);
+          std::vector<GraftOutput *> fetches { out };
 
+          for (gsize i = 0; i < c.more.size (); i++)
+            fetches.push_back (graft_output_get_sibling (out, i + 1));
           graft_session_set_num_threads (session, c.threads);
-          results = graft_session_run (session, feeds.data (), values.data (), feeds.size (), &out, 1, nullptr, 0,
-                                       nullptr, &n_results, &error);
+          results = graft_session_run (session, feeds.data (), values.data (), feeds.size (), fetches.data (),
+                                       fetches.size (), nullptr, 0, nullptr, &n_results, &error);
           if (results == nullptr)
             result = ::testing::AssertionFailure () << "running: " << describe_error (error);
           else
             {
               result = matches (c.expected, results[0]);
-              graft_tensor_unref (results[0]);
+              for (gsize i = 0; i < c.more.size () && result; i++)
+                {
+                  result = matches (c.more[i], results[i + 1]);
+                  if (!result)
+                    result << " (output " << i + 1 << ")";
+                }
+              for (guint i = 0; i < n_results; i++)
+                graft_tensor_unref (results[i]);
               g_free (results);
             }
         }
@@ -834,8 +849,23 @@ dtypes_of (const std::string &op)
     return V { F16, BF16, F32, F64, I32, I64 };
   if (op == "Relu" || op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax")
     return V { F16, BF16, F32, F64, I8, U8, I16, U16, I32, I64 };
-  if (op == "Sqrt" || op == "Exp" || op == "Log" || op == "Sigmoid" || op == "Tanh" || op == "Softmax")
+  if (op == "Sqrt" || op == "Exp" || op == "Log" || op == "Sigmoid" || op == "Tanh" || op == "Softmax" ||
+      op == "Rsqrt")
     return V { F16, BF16, F32, F64 };
+  if (op == "AddN")
+    return V { F16, BF16, F32, F64, I8, U8, I16, U16, I32, I64 };
+  if (op == "Maximum" || op == "Minimum" || op == "Sign")
+    return V { F16, BF16, F32, F64, I32, I64 };
+  if (op == "Pow")
+    return V { F16, F32, F64, I32, I64 };
+  if (op == "Abs")
+    return V { F16, BF16, F32, F64, I8, I16, I32, I64 };
+  if (op == "Greater" || op == "GreaterEqual" || op == "Less" || op == "LessEqual")
+    return V { F16, BF16, F32, F64, I8, U8, I16, I32, I64 };
+  if (op == "Equal" || op == "NotEqual" || op == "Select")
+    return V { F16, BF16, F32, F64, I8, U8, I16, U16, I32, I64, GRAFT_DTYPE_BOOL };
+  if (op == "BroadcastGradientArgs")
+    return V { I32, I64 };
   if (op == "Conv2D" || op == "AvgPool")
     return V { F16, BF16, F32, F64 };
   if (op == "MaxPool")
@@ -976,6 +1006,202 @@ unary_cases (std::vector<Case> &cases)
        map (tails32, GRAFT_DTYPE_FLOAT32, [] (double x) { return 1 / (1 + std::exp (-x)); }));
   add (cases, "f32_edges", "Tanh", { value (GRAFT_DTYPE_FLOAT32, { 3 }, { -INFINITY, 30, kNaN }) }, nullptr,
        exactly (value (GRAFT_DTYPE_FLOAT32, { 3 }, { -1, 1, kNaN })));
+}
+
+/* A reference's dtype changed (the comparisons give bool). */
+Expected
+as_dtype (Expected e,
+          GraftDType dtype)
+{
+  e.value.dtype = dtype;
+  return e;
+}
+
+void
+addn_cases (std::vector<Case> &cases)
+{
+  for (GraftDType dt : dtypes_of ("AddN"))
+    for (gsize n : { 1, 3 })
+      for (const Dims &dims : { Dims {}, Dims { 2, 3 }, Dims { 0, 4 } })
+        {
+          std::vector<Value> xs;
+          Expected e { { dt, dims, std::vector<double> (count (dims), 0) }, std::vector<double> (count (dims), 0),
+                       (double) n };
+
+          for (gsize i = 0; i < n; i++)
+            {
+              xs.push_back (random (dt, dims));
+              for (gsize j = 0; j < count (dims); j++)
+                {
+                  e.value.v[j] += xs.back ().v[j];
+                  e.scale[j] += std::fabs (xs.back ().v[j]);
+                }
+            }
+          for (double &v : e.value.v)
+            v = wrap_to (dt, v);
+          add (cases, std::string (tag (dt)) + "_" + std::to_string (n) + "_" + tag (dims), "AddN", xs, nullptr, e);
+        }
+  add (cases, "i8_wraps", "AddN", { value (GRAFT_DTYPE_INT8, { 2 }, { 100, -100 }),
+                                    value (GRAFT_DTYPE_INT8, { 2 }, { 100, -100 }) },
+       nullptr, exactly (value (GRAFT_DTYPE_INT8, { 2 }, { -56, 56 })));
+}
+
+void
+math_binary_cases (std::vector<Case> &cases)
+{
+  struct {
+    const char *op;
+    bool bool_out;
+    std::function<double (double, double)> f;
+  } ops[] = {
+    { "Maximum", false, [] (double x, double y) { return std::isnan (x) || std::isnan (y) ? NAN : std::max (x, y); } },
+    { "Minimum", false, [] (double x, double y) { return std::isnan (x) || std::isnan (y) ? NAN : std::min (x, y); } },
+    { "Greater", true, [] (double x, double y) { return (double) (x > y); } },
+    { "GreaterEqual", true, [] (double x, double y) { return (double) (x >= y); } },
+    { "Less", true, [] (double x, double y) { return (double) (x < y); } },
+    { "LessEqual", true, [] (double x, double y) { return (double) (x <= y); } },
+    { "Equal", true, [] (double x, double y) { return (double) (x == y); } },
+    { "NotEqual", true, [] (double x, double y) { return (double) (x != y); } },
+  };
+  std::pair<Dims, Dims> shapes[] = {
+    { { 2, 3 }, { 2, 3 } }, { { 2, 3 }, {} }, { { 3, 1 }, { 3, 4 } }, { { 2, 1, 4 }, { 3, 1 } }, { { 0, 3 }, { 3 } },
+  };
+
+  for (auto &op : ops)
+    for (GraftDType dt : dtypes_of (op.op))
+      for (auto &s : shapes)
+        {
+          /* Few distinct values, so that ties and equal pairs occur. */
+          Value x = random (dt, s.first, -1, 1), y = random (dt, s.second, -1, 1);
+
+          add (cases, std::string (tag (dt)) + "_" + tag (s.first) + "_by_" + tag (s.second), op.op, { x, y },
+               nullptr, as_dtype (binary (x, y, op.f), op.bool_out ? GRAFT_DTYPE_BOOL : dt));
+        }
+  /* NaN: either side gives NaN; it compares unequal to everything. */
+  Value nx = value (GRAFT_DTYPE_FLOAT32, { 3 }, { kNaN, 1, kNaN });
+  Value ny = value (GRAFT_DTYPE_FLOAT32, { 3 }, { 1, kNaN, kNaN });
+  add (cases, "nan", "Maximum", { nx, ny }, nullptr, exactly (value (GRAFT_DTYPE_FLOAT32, { 3 }, { kNaN, kNaN, kNaN })));
+  add (cases, "nan", "Minimum", { nx, ny }, nullptr, exactly (value (GRAFT_DTYPE_FLOAT32, { 3 }, { kNaN, kNaN, kNaN })));
+  add (cases, "nan", "Equal", { nx, ny }, nullptr, exactly (value (GRAFT_DTYPE_BOOL, { 3 }, { 0, 0, 0 })));
+  add (cases, "nan", "NotEqual", { nx, ny }, nullptr, exactly (value (GRAFT_DTYPE_BOOL, { 3 }, { 1, 1, 1 })));
+  add (cases, "nan", "GreaterEqual", { nx, ny }, nullptr, exactly (value (GRAFT_DTYPE_BOOL, { 3 }, { 0, 0, 0 })));
+
+  /* Pow: positive bases for the floats; small exponents for integers,
+   * which wrap. */
+  for (GraftDType dt : dtypes_of ("Pow"))
+    for (auto &s : shapes)
+      {
+        Value x = is_float (dt) ? random (dt, s.first, 0.5, 2) : random (dt, s.first, -1, 1);
+        Value y = is_float (dt) ? random (dt, s.second, -2, 2) : random (dt, s.second, 0, 1);
+        Expected e = binary (x, y, [dt] (double a, double b) {
+          return is_float (dt) ? std::pow (a, b) : wrap_to (dt, std::pow (a, b));
+        });
+
+        e.length = 8;
+        add (cases, std::string (tag (dt)) + "_" + tag (s.first) + "_by_" + tag (s.second), "Pow", { x, y }, nullptr, e);
+      }
+  add (cases, "i32_wraps", "Pow", { value (GRAFT_DTYPE_INT32, { 3 }, { 2, -3, 7 }), value (GRAFT_DTYPE_INT32, { 3 }, { 31, 3, 0 }) },
+       nullptr, exactly (value (GRAFT_DTYPE_INT32, { 3 }, { G_MININT32, -27, 1 })));
+  add (cases, "f64_edges", "Pow", { value (GRAFT_DTYPE_FLOAT64, { 4 }, { 0, -8, -2, 0 }),
+                                    value (GRAFT_DTYPE_FLOAT64, { 4 }, { 0, 1.0 / 3, 2, -1 }) },
+       nullptr, exactly (value (GRAFT_DTYPE_FLOAT64, { 4 }, { 1, kNaN, 4, INFINITY })));
+}
+
+void
+math_unary_cases (std::vector<Case> &cases)
+{
+  struct {
+    const char *op;
+    double lo, hi;
+    std::function<double (double)> f;
+  } ops[] = {
+    { "Abs", -2, 2, [] (double x) { return std::fabs (x); } },
+    { "Sign", -2, 2, [] (double x) { return (double) ((x > 0) - (x < 0)); } },
+    { "Rsqrt", 0.01, 4, [] (double x) { return 1 / std::sqrt (x); } },
+  };
+  Dims shapes[] = { {}, { 7 }, { 2, 3, 4 }, { 0, 5 } };
+
+  for (auto &op : ops)
+    for (GraftDType dt : dtypes_of (op.op))
+      for (const Dims &dims : shapes)
+        {
+          Value x = random (dt, dims, op.lo, op.hi);
+          Expected e = map (x, dt, op.f);
+
+          e.length = 2;
+          add (cases, std::string (tag (dt)) + "_" + tag (dims), op.op, { x }, nullptr, e);
+        }
+  add (cases, "i32_wraps", "Abs", { value (GRAFT_DTYPE_INT32, { 2 }, { G_MININT32, -5 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT32, { 2 }, { G_MININT32, 5 })));
+  add (cases, "i8_wraps", "Abs", { value (GRAFT_DTYPE_INT8, { 2 }, { -128, -1 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT8, { 2 }, { -128, 1 })));
+  add (cases, "f32_edges", "Sign", { value (GRAFT_DTYPE_FLOAT32, { 4 }, { kNaN, -0.0, -INFINITY, 1e-30 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT32, { 4 }, { kNaN, 0, -1, 1 })));
+  add (cases, "f64_edges", "Rsqrt", { value (GRAFT_DTYPE_FLOAT64, { 3 }, { 0, -1, INFINITY }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT64, { 3 }, { INFINITY, kNaN, 0 })));
+  add (cases, "f64_edges", "Abs", { value (GRAFT_DTYPE_FLOAT64, { 3 }, { -INFINITY, -0.0, kNaN }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT64, { 3 }, { INFINITY, 0, kNaN })));
+
+  for (GraftDType dt : kAllDTypes)
+    {
+      Value x = random (dt, { 2, 3 });
+      add (cases, tag (dt), "StopGradient", { x }, nullptr, map (x, dt, [] (double v) { return v; }));
+    }
+}
+
+void
+select_cases (std::vector<Case> &cases)
+{
+  for (GraftDType dt : dtypes_of ("Select"))
+    {
+      /* Elementwise, a scalar condition each way, and a vector one
+       * picking rows. */
+      Value c = random (GRAFT_DTYPE_BOOL, { 2, 3 }), t = random (dt, { 2, 3 }), e = random (dt, { 2, 3 });
+      Expected want = exactly (value (dt, { 2, 3 }, {}));
+
+      for (gsize i = 0; i < 6; i++)
+        want.value.v.push_back (c.v[i] ? t.v[i] : e.v[i]);
+      add (cases, std::string (tag (dt)) + "_elementwise", "Select", { c, t, e }, nullptr, want);
+      add (cases, std::string (tag (dt)) + "_scalar_true", "Select",
+           { value (GRAFT_DTYPE_BOOL, {}, { 1 }), t, e }, nullptr, exactly (t));
+      add (cases, std::string (tag (dt)) + "_scalar_false", "Select",
+           { value (GRAFT_DTYPE_BOOL, {}, { 0 }), t, e }, nullptr, exactly (e));
+      Value rows = value (GRAFT_DTYPE_BOOL, { 2 }, { 0, 1 });
+      Expected picked = exactly (value (dt, { 2, 3 }, { e.v[0], e.v[1], e.v[2], t.v[3], t.v[4], t.v[5] }));
+      add (cases, std::string (tag (dt)) + "_rows", "Select", { rows, t, e }, nullptr, picked);
+    }
+  Value t0 = random (GRAFT_DTYPE_FLOAT32, { 0, 2 });
+  add (cases, "empty", "Select", { value (GRAFT_DTYPE_BOOL, { 0, 2 }, {}), t0, t0 }, nullptr, exactly (t0));
+}
+
+void
+bcast_args_cases (std::vector<Case> &cases)
+{
+  struct {
+    const char *label;
+    Dims s0, s1, r0, r1;
+  } shapes[] = {
+    { "same", { 2, 3, 4 }, { 2, 3, 4 }, {}, {} },
+    { "row", { 2, 3 }, { 3 }, {}, { 0 } },
+    { "column", { 3, 1 }, { 3, 4 }, { 1 }, {} },
+    { "scalar", {}, { 2, 5 }, { 0, 1 }, {} },
+    { "both_ones", { 2, 1, 1 }, { 1, 1 }, { 1, 2 }, { 0, 1, 2 } },
+    { "both_ways", { 2, 1, 4 }, { 3, 1 }, { 1 }, { 0, 2 } },
+  };
+
+  for (GraftDType dt : dtypes_of ("BroadcastGradientArgs"))
+    for (auto &s : shapes)
+      {
+        std::vector<double> s0 (s.s0.begin (), s.s0.end ()), s1 (s.s1.begin (), s.s1.end ());
+        std::vector<double> r0 (s.r0.begin (), s.r0.end ()), r1 (s.r1.begin (), s.r1.end ());
+        Case c { std::string ("BroadcastGradientArgs_") + tag (dt) + "_" + s.label, "BroadcastGradientArgs",
+                 { value (dt, { (gint64) s0.size () }, s0), value (dt, { (gint64) s1.size () }, s1) }, nullptr,
+                 exactly (value (dt, { (gint64) r0.size () }, r0)) };
+
+        c.value_shaped = true;
+        c.more.push_back (exactly (value (dt, { (gint64) r1.size () }, r1)));
+        cases.push_back (c);
+      }
 }
 
 void
@@ -1630,6 +1856,11 @@ all_cases ()
       array_cases (cases);
       reduce_cases (cases);
       matmul_cases (cases);
+      addn_cases (cases);
+      math_binary_cases (cases);
+      math_unary_cases (cases);
+      select_cases (cases);
+      bcast_args_cases (cases);
       conv_cases (cases);
     }
   return cases;
@@ -1793,6 +2024,50 @@ build_errors ()
              { "rank 2 but is rank 3", "(2, 3, 4), (4, 5)" });
   add_error ("dtypes", "MatMul", { { F32, { 2, 2 } }, { F64, { 2, 2 } } }, nullptr, DTYPE, { "float64", "float32" });
   add_error ("bool", "MatMul", { { BOOL, { 2, 2 } }, { BOOL, { 2, 2 } } }, nullptr, DTYPE, { "bool" });
+
+  add_error ("shapes", "AddN", { { F32, { 2, 3 } }, { F32, { 2, 3 } }, { F32, { 3, 3 } } }, nullptr, SHAPE,
+             { "Dimension 0 in both shapes must be equal, but are 2 and 3", "(2, 3)", "(3, 3)" });
+  add_error ("dtypes", "AddN", { { F32, { 2 } }, { F64, { 2 } } }, nullptr, DTYPE, { "float64", "float32" });
+  add_error ("ranks", "AddN", { { F32, { -1, 3 } }, { F32, { 3 } } }, nullptr, SHAPE,
+             { "Shapes must be equal rank, but are 2 and 1", "(?, 3)", "(3,)" });
+  add_error ("no_inputs", "AddN", {}, nullptr, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+             { "takes 0 single inputs and 1 list of at least 1 tensor each", "but 0 inputs were given" });
+  add_error ("bool", "AddN", { { BOOL, { 2 } } }, nullptr, DTYPE, { "bool", "not in the allowed list" });
+  for (const char *op : { "Maximum", "Minimum", "Pow", "Greater", "GreaterEqual", "Less", "LessEqual", "Equal",
+                          "NotEqual" })
+    {
+      add_error ("shapes", op, { { F32, { 2, 3 } }, { F32, { 4 } } }, nullptr, SHAPE,
+                 { "Incompatible shapes for broadcasting: (2, 3) and (4,)" });
+      add_error ("dtypes", op, { { F32, { 2 } }, { I32, { 2 } } }, nullptr, DTYPE, { "int32", "float32" });
+    }
+  for (const char *op : { "Maximum", "Minimum", "Pow", "Greater", "GreaterEqual", "Less", "LessEqual" })
+    add_error ("bool", op, { { BOOL, { 2 } }, { BOOL, { 2 } } }, nullptr, DTYPE, { "bool", "not in the allowed list" });
+  add_error ("bfloat16", "Pow", { { GRAFT_DTYPE_BFLOAT16, { 2 } }, { GRAFT_DTYPE_BFLOAT16, { 2 } } }, nullptr, DTYPE,
+             { "bfloat16", "not in the allowed list" });
+  add_error ("complex", "Equal", { { C64, { 2 } }, { C64, { 2 } } }, nullptr, DTYPE, { "complex64" });
+  add_error ("uint8", "Abs", { { GRAFT_DTYPE_UINT8, { 2 } } }, nullptr, DTYPE, { "uint8", "not in the allowed list" });
+  add_error ("bool", "Sign", { { BOOL, { 2 } } }, nullptr, DTYPE, { "bool", "not in the allowed list" });
+  add_error ("int32", "Rsqrt", { { I32, { 2 } } }, nullptr, DTYPE, { "int32", "not in the allowed list" });
+  add_error ("two_inputs", "StopGradient", { { F32, { 2 } }, { F32, { 2 } } }, nullptr,
+             GRAFT_GRAPH_ERROR_INVALID_INPUT, { "takes 1 inputs" });
+
+  add_error ("t_e", "Select", { { BOOL, { 2 } }, { F32, { 2 } }, { F32, { 3 } } }, nullptr, SHAPE,
+             { "Dimension 0 in both shapes must be equal, but are 2 and 3", "(2,)", "(3,)" });
+  add_error ("rows", "Select", { { BOOL, { 3 } }, { F32, { 2, 4 } }, { F32, { 2, 4 } } }, nullptr, SHAPE,
+             { "but are 3 and 2", "(3,)", "(2, 4)" });
+  add_error ("cond", "Select", { { BOOL, { 2, 3 } }, { F32, { 2, 4 } }, { F32, { 2, 4 } } }, nullptr, SHAPE,
+             { "(2, 3)", "(2, 4)" });
+  add_error ("vector_scalar", "Select", { { BOOL, { 2 } }, { F32, {} }, { F32, {} } }, nullptr, SHAPE,
+             { "Shapes must be equal rank, but are 0 and 1" });
+  add_error ("cond_dtype", "Select", { { I32, { 2 } }, { F32, { 2 } }, { F32, { 2 } } }, nullptr, DTYPE,
+             { "Tcondition is int32, which is not in the allowed list {bool}" });
+  add_error ("dtypes", "Select", { { BOOL, { 2 } }, { F32, { 2 } }, { F64, { 2 } } }, nullptr, DTYPE,
+             { "float64", "float32" });
+
+  add_error ("rank", "BroadcastGradientArgs", { { I32, { 2, 1 } }, { I32, { 2 } } }, nullptr, SHAPE,
+             { "Shape must be rank 1 but is rank 2", "(2, 1)" });
+  add_error ("float", "BroadcastGradientArgs", { { F32, { 2 } }, { F32, { 2 } } }, nullptr, DTYPE,
+             { "float32", "not in the allowed list" });
   /* Convolution and pooling: attributes, shapes, dtypes. */
   Window w33 { { 1, 5, 5, 2 }, 3, 3, 1, 1, true };
   add_error ("stride_count", "Conv2D", { { F32, { 1, 5, 5, 2 } }, { F32, { 3, 3, 2, 4 } } },
@@ -1941,6 +2216,23 @@ run_errors ()
       { "at least rank 1" } },
     { "Transpose_rank", "Transpose", { { F32, {}, true } }, { random (F32, { 2, 3 }) }, ints_attr ("perm", { 0 }),
       RSHAPE, { "perm (0,)", "(2, 3)" } },
+    { "AddN_shapes", "AddN", { { F32, { -1 } }, { F32, { -1 } } },
+      { random (F32, { 2 }), random (F32, { 3 }) }, nullptr, RSHAPE,
+      { "Dimension 0 in both shapes must be equal, but are 2 and 3", "(2,)", "(3,)" } },
+    { "Maximum_shapes", "Maximum", { { F32, { -1, 3 } }, { F32, { 2, 3 } } },
+      { random (F32, { 5, 3 }), random (F32, { 2, 3 }) }, nullptr, RSHAPE, { "Incompatible shapes", "(5, 3)" } },
+    { "Pow_negative_exponent", "Pow", { { I32, { 2 } }, { I32, { 2 } } },
+      { value (I32, { 2 }, { 2, 2 }), value (I32, { 2 }, { 1, -1 }) }, nullptr, KERNEL,
+      { "Integers to negative integer powers are not allowed" } },
+    { "Select_t_e", "Select", { { BOOL, { -1 } }, { F32, { -1 } }, { F32, { -1 } } },
+      { value (BOOL, { 2 }, { 1, 0 }), random (F32, { 2 }), random (F32, { 3 }) }, nullptr, RSHAPE,
+      { "Dimension 0 in both shapes must be equal, but are 2 and 3", "(2,)", "(3,)" } },
+    { "Select_rows", "Select", { { BOOL, { -1 } }, { F32, { -1, 2 } }, { F32, { -1, 2 } } },
+      { value (BOOL, { 3 }, { 1, 0, 1 }), random (F32, { 2, 2 }), random (F32, { 2, 2 }) }, nullptr, RSHAPE,
+      { "but are 3 and 2", "(3,)", "(2, 2)" } },
+    { "BroadcastGradientArgs_shapes", "BroadcastGradientArgs", { { I32, { -1 } }, { I32, { -1 } } },
+      { value (I32, { 2 }, { 2, 3 }), value (I32, { 1 }, { 4 }) }, nullptr, RSHAPE,
+      { "Incompatible shapes: [2,3] vs. [4]" } },
     { "Conv2D_depth", "Conv2D", { { F32, { 1, 4, 4, -1 } }, { F32, { 2, 2, -1, 1 } } },
       { random (F32, { 1, 4, 4, 2 }), random (F32, { 2, 2, 3, 1 }) }, conv_attrs ({ { 1, 4, 4, 2 }, 2, 2, 1, 1, true }),
       RSHAPE, { "Dimensions must be equal, but are 2 and 3" } },

@@ -919,6 +919,88 @@ TEST (Signature, ArityMismatchWithEveryKind)
     EXPECT_EQ (def->ffi_args[i], expected[i]) << "argument " << i;
 }
 
+/* `inputs: N * T`: a list input, its length an inferred int attribute
+ * shared by every list of the signature, passed to the kernel as an array
+ * and a count. */
+TEST (Signature, ListInputs)
+{
+  DefPtr def = parse ("(a: float32, inputs: N * T, b: T) -> (y: T), T in {float32, float64}");
+
+  ASSERT_TRUE (def);
+  ASSERT_EQ (graft_op_def_get_num_inputs (def.get ()), 3u);
+  EXPECT_EQ (graft_op_def_get_input_number_attr (def.get (), 0), -1);
+  EXPECT_EQ (graft_op_def_get_input_number_attr (def.get (), 2), -1);
+  gint n = graft_op_def_get_input_number_attr (def.get (), 1);
+  ASSERT_GE (n, 0);
+  EXPECT_STREQ (graft_op_def_get_attr_name (def.get (), (guint) n), "N");
+  EXPECT_EQ (graft_op_def_get_attr_kind (def.get (), (guint) n), GRAFT_ATTR_INT);
+  EXPECT_TRUE (graft_op_def_is_attr_inferred (def.get (), (guint) n));
+  EXPECT_EQ (graft_op_def_get_input_type_attr (def.get (), 1), graft_op_def_get_input_type_attr (def.get (), 2));
+  EXPECT_EQ (def->number_attr, n);
+  EXPECT_EQ (def->n_list_inputs, 1u);
+
+  /* Two lists share their length. */
+  DefPtr two = parse ("(keys: N * int32, values: N * T) -> (y: T)");
+  ASSERT_TRUE (two);
+  EXPECT_EQ (graft_op_def_get_input_number_attr (two.get (), 0), graft_op_def_get_input_number_attr (two.get (), 1));
+  EXPECT_EQ (two->n_list_inputs, 2u);
+  EXPECT_EQ (graft_op_def_get_input_dtype (two.get (), 0), GRAFT_DTYPE_INT32);
+
+  /* The flat positions of the arguments for a given length. */
+  EXPECT_EQ (_graft_op_def_list_len (def.get (), 1), -1);
+  EXPECT_EQ (_graft_op_def_list_len (def.get (), 2), 0);
+  EXPECT_EQ (_graft_op_def_list_len (def.get (), 6), 4);
+  EXPECT_EQ (_graft_op_def_input_offset (def.get (), 4, 2), 5u);
+  EXPECT_EQ (_graft_op_def_input_arg (def.get (), 4, 0), 0u);
+  EXPECT_EQ (_graft_op_def_input_arg (def.get (), 4, 4), 1u);
+  EXPECT_EQ (_graft_op_def_input_arg (def.get (), 4, 5), 2u);
+  EXPECT_EQ (_graft_op_def_list_len (two.get (), 5), -1);
+  EXPECT_EQ (_graft_op_def_list_len (two.get (), 6), 3);
+}
+
+TEST (Signature, ListInputErrors)
+{
+  expect_signature_error ("(x: 3 * T) -> ()", 5,
+                          "the length of a list input is an attribute name (N * T), not a number");
+  expect_signature_error ("(x: N * ) -> ()", 9, "expected the dtype or type variable of the list's tensors");
+  expect_signature_error ("(x: N * int) -> ()", 9,
+                          "a list input holds tensors, not int attributes: give a dtype or a type variable "
+                          "(a list attribute is written list(int))");
+  expect_signature_error ("(x: N * list(int)) -> ()", 9,
+                          "a list input holds tensors, not attribute lists: give a dtype or a type variable");
+  expect_signature_error ("(x: N * T = 1) -> ()", 11, "the list input 'x' cannot have a default");
+  expect_signature_error ("(x: T) -> (y: N * T)", 15, "outputs cannot be lists: only inputs may be written N * T");
+  expect_signature_error ("(x: N * T, N: int) -> ()", 5,
+                          "the length 'N' of list input 'x' is inferred from the inputs given; it cannot also be "
+                          "a parameter");
+  expect_signature_error ("(x: N * T, y: M * T) -> ()", 15,
+                          "list input 'y' has length 'M', but an earlier list has 'N': the list inputs of an op "
+                          "share one length");
+  expect_signature_error ("(x: N * T, y: N) -> ()", 15, "'N' is the length of a list input, not a type");
+  expect_signature_error ("(y: T, x: T * float32) -> ()", 11, "'T' is a type variable, not the length of a list");
+  expect_signature_error ("(x: float32 * T) -> ()", 5,
+                          "the length of list input 'x' must be a name, not the dtype float32");
+  expect_signature_error ("(x: _N * T) -> ()", 5, "'_N' is reserved: names starting with '_' belong to Graft");
+}
+
+TEST (Signature, ListInputArity)
+{
+  Failure f = fail_info (make_info ("Test", "(a: T, inputs: N * T) -> (y: T)", G_CALLBACK (unused_kernel), 4));
+
+  EXPECT_EQ (f.code, GRAFT_PLUGIN_ERROR_ARITY_MISMATCH);
+  EXPECT_EQ (f.message, "Test: the kernel is declared with 4 parameters, but the signature needs 5: "
+                        "(GraftKernel *k, const GraftTensor *a, const GraftTensor *const *inputs, gsize n_inputs, "
+                        "GraftTensor *y)");
+
+  DefPtr def = parse_info (make_info ("Test", "(a: T, inputs: N * T) -> (y: T)", G_CALLBACK (unused_kernel), 5));
+  ASSERT_TRUE (def);
+  ffi_type *gsize_type = sizeof (gsize) == 8 ? &ffi_type_uint64 : &ffi_type_uint32;
+  ffi_type *expected[] = { &ffi_type_pointer, &ffi_type_pointer, &ffi_type_pointer, gsize_type, &ffi_type_pointer };
+  ASSERT_EQ (def->cif.nargs, 5u);
+  for (guint i = 0; i < 5; i++)
+    EXPECT_EQ (def->ffi_args[i], expected[i]) << "argument " << i;
+}
+
 TEST (Signature, NoKernelSkipsTheArityCheck)
 {
   DefPtr def = parse_info (make_info ("Test", kMatMul, nullptr, 99));

@@ -42,6 +42,25 @@ protected:
   }
 };
 
+/* A list input (AddN's `inputs: N * T`) is an array and a count. */
+TEST_F (TypedOps, ListInputTakesAnArray)
+{
+  GraftOutput *a = matrix ("a", 1, 2, { 1, 2 }), *b = matrix ("b", 1, 2, { 3, 4 });
+  GraftOutput *in[] = { a, b, a };
+  GraftOutput *sum = graft_add_n (graph, in, 3);
+
+  ASSERT_NE (sum, nullptr);
+  EXPECT_STREQ (graft_output_get_op_name (sum), "AddN");
+  EXPECT_EQ (graft_output_get_num_op_inputs (sum), 3u);
+  EXPECT_EQ (fetch (sum), (std::vector<float> { 5, 8 }));
+
+  GraftOutput *bad[] = { a, nullptr };
+  EXPECT_EQ (graft_add_n (graph, bad, 2), nullptr);
+  g_autoptr(GError) error = graft_graph_take_error (graph);
+  ASSERT_NE (error, nullptr);
+  EXPECT_NE (strstr (error->message, "input 'inputs' is NULL"), nullptr) << error->message;
+}
+
 TEST_F (TypedOps, BuildAndRunALayer)
 {
   GraftOutput *x = matrix ("x", 1, 2, { 1.f, -2.f });

@@ -106,6 +106,8 @@ class Op:
         self.name = d['name']
         self.func = 'graft_' + snake(self.name)
         self.inputs = [i['name'] for i in d['inputs']]
+        # List inputs (`inputs: N * T`) are an array and its length.
+        self.lists = {i['name'] for i in d['inputs'] if 'number' in i}
         attrs = [a for a in d['attributes'] if not a.get('inferred') and not a.get('internal')]
         # Const's dtype is its value's.
         self.derived = {'dtype': 'value'} if self.name == 'Const' else {}
@@ -117,7 +119,11 @@ class Op:
 
     def params(self):
         out = ['GraftGraph *graph']
-        out += [f'GraftOutput *{ident(i)}' for i in self.inputs]
+        for i in self.inputs:
+            if i in self.lists:
+                out += [f'GraftOutput *const *{ident(i)}', f'guint n_{i}']
+            else:
+                out.append(f'GraftOutput *{ident(i)}')
         for a in self.required:
             out.append(f'{C_TYPES[a["kind"]]}{"" if C_TYPES[a["kind"]].endswith("*") else " "}{ident(a["name"])}')
             if a['kind'].startswith('list('):
@@ -131,7 +137,9 @@ class Op:
         return out
 
     def args(self):
-        out = ['graph'] + [ident(i) for i in self.inputs]
+        out = ['graph']
+        for i in self.inputs:
+            out += [ident(i), f'n_{i}'] if i in self.lists else [ident(i)]
         for a in self.required:
             out.append(ident(a['name']))
             if a['kind'].startswith('list('):
@@ -196,6 +204,11 @@ G_BEGIN_DECLS
 def doc_params(op, full):
     lines = [' * @graph: the graph to add the op to']
     for i in op.inputs:
+        if i in op.lists:
+            lines.append(f' * @{ident(i)}: (array length=n_{i}): input `{i}`, a list of tensors; a %NULL '
+                         'element (a failed op before) makes this a no-op')
+            lines.append(f' * @n_{i}: the number of tensors in @{ident(i)}')
+            continue
         lines.append(f' * @{ident(i)}: (nullable): input `{i}`; %NULL (a failed op before) makes this a no-op')
     for a in op.required:
         ann = ''
@@ -249,12 +262,28 @@ def source(ops):
         p = proto('', op.func + '_full', op.full_params())
         out.append(p[:-1])
         out.append('{')
-        if op.inputs:
+        if op.lists:
+            # The list's tensors join the single inputs in one flat array.
+            total = ' + '.join([str(len(op.inputs) - len(op.lists))] + [f'n_{i}' for i in op.inputs if i in op.lists])
+            out.append(f'  g_autofree GraftOutput **all_ = g_new (GraftOutput *, {total} + 1);')
+            out.append(f'  g_autofree const char **names_ = g_new (const char *, {total} + 1);')
+            out.append('  guint n_ = 0;')
+        elif op.inputs:
             out.append(f'  GraftOutput *inputs[] = {{ {", ".join(ident(i) for i in op.inputs)} }};')
             out.append(f'  static const char *const input_names[] = {{ {", ".join(json.dumps(i) for i in op.inputs)} }};')
         out.append('  GraftOpBuilder *builder;\n')
-        out.append(f'  builder = _graft_ops_begin (graph, "{op.name}", name, '
-                   + ('inputs, input_names, G_N_ELEMENTS (inputs)' if op.inputs else 'NULL, NULL, 0') + ');')
+        if op.lists:
+            out.append(f'  g_return_val_if_fail ({" && ".join(f"({ident(i)} != NULL || n_{i} == 0)" for i in op.inputs if i in op.lists)}, NULL);')
+            for i in op.inputs:
+                if i in op.lists:
+                    out.append(f'  for (guint i_ = 0; i_ < n_{i}; i_++)\n    {{\n'
+                               f'      all_[n_] = {ident(i)}[i_];\n      names_[n_++] = "{i}";\n    }}')
+                else:
+                    out.append(f'  all_[n_] = {ident(i)};\n  names_[n_++] = "{i}";')
+            out.append(f'  builder = _graft_ops_begin (graph, "{op.name}", name, all_, names_, n_);')
+        else:
+            out.append(f'  builder = _graft_ops_begin (graph, "{op.name}", name, '
+                       + ('inputs, input_names, G_N_ELEMENTS (inputs)' if op.inputs else 'NULL, NULL, 0') + ');')
         out.append('  if (builder == NULL)\n    return NULL;')
         for a in op.required:
             n = ident(a['name'])

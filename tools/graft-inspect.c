@@ -135,7 +135,11 @@ print_args (const GraftOpDef *def,
       GraftDType dtype = outputs ? graft_op_def_get_output_dtype (def, i) : graft_op_def_get_input_dtype (def, i);
       gint attr = outputs ? graft_op_def_get_output_type_attr (def, i) : graft_op_def_get_input_type_attr (def, i);
 
-      if (dtype != GRAFT_DTYPE_INVALID)
+      if (!outputs && graft_op_def_get_input_number_attr (def, i) >= 0)
+        g_print ("  %-16s a list of %s tensors of %s\n", name,
+                 graft_op_def_get_attr_name (def, graft_op_def_get_input_number_attr (def, i)),
+                 dtype != GRAFT_DTYPE_INVALID ? graft_dtype_get_name (dtype) : graft_op_def_get_attr_name (def, attr));
+      else if (dtype != GRAFT_DTYPE_INVALID)
         g_print ("  %-16s %s\n", name, graft_dtype_get_name (dtype));
       else if (attr >= 0)
         g_print ("  %-16s %s (type attribute)\n", name, graft_op_def_get_attr_name (def, attr));
@@ -177,6 +181,8 @@ print_attrs (const GraftOpDef *def)
       g_string_append_printf (line, "  %-16s %-11s", name, graft_attr_kind_get_name (graft_op_def_get_attr_kind (def, i)));
       if (name[0] == '_')
         g_string_append_printf (line, " (%s)", internal_attr_note (name));
+      else if (graft_op_def_is_attr_inferred (def, i) && graft_op_def_get_attr_kind (def, i) == GRAFT_ATTR_INT)
+        g_string_append (line, " (a list's length, inferred from the inputs)");
       else if (graft_op_def_is_attr_inferred (def, i))
         g_string_append (line, graft_op_def_get_kind (def) == GRAFT_OP_KIND_OP
                                ? " (type variable, inferred from the inputs)"

@@ -74,6 +74,12 @@ append_args (GString          *out,
       append_string (out, name);
       g_string_append (out, ", \"type\": ");
       append_string (out, type);
+      /* A list input (`N * T`) names its length attribute. */
+      if (!outputs && graft_op_def_get_input_number_attr (def, i) >= 0)
+        {
+          g_string_append (out, ", \"number\": ");
+          append_string (out, graft_op_def_get_attr_name (def, graft_op_def_get_input_number_attr (def, i)));
+        }
       g_string_append (out, " }");
     }
   g_string_append (out, n > 0 ? "\n      ],\n" : "],\n");

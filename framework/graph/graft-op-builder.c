@@ -35,14 +35,16 @@ static gboolean
 bind_types (const GraftOpDef *def,
             const char       *name,
             GraftOutput     **inputs,
+            guint             n_inputs,
+            gsize             list_len,
             GraftAttrValue   *vals,
             gboolean         *bound,
             gint             *bound_by,
             GError          **error)
 {
-  for (guint i = 0; i < def->n_inputs; i++)
+  for (guint i = 0; i < n_inputs; i++)
     {
-      const GraftArgDef *arg = &def->inputs[i];
+      const GraftArgDef *arg = &def->inputs[_graft_op_def_input_arg (def, list_len, i)];
       GraftDType dt = inputs[i]->dtype;
       g_autofree char *what = NULL;
 
@@ -62,7 +64,7 @@ bind_types (const GraftOpDef *def,
       if (!bound[arg->type_attr])
         {
           bound[arg->type_attr] = TRUE;
-          bound_by[arg->type_attr] = (gint) i;
+          bound_by[arg->type_attr] = (gint) (arg - def->inputs);
           vals[arg->type_attr].type = dt;
           continue;
         }
@@ -252,6 +254,7 @@ _graft_graph_create_op (GraftGraph           *graph,
   GraftNode *node = NULL, *existing;
   gsize size, n_dims_total = 0;
   gboolean share_name;
+  gint64 list_len;
   guint8 *p;
 
   if (name == NULL || *name == '\0')
@@ -279,11 +282,19 @@ _graft_graph_create_op (GraftGraph           *graph,
                    buf->str, existing->def->name);
       goto out;
     }
-  if (n_inputs != def->n_inputs)
+  list_len = _graft_op_def_list_len (def, n_inputs);
+  if (list_len < 0 || (def->number_attr >= 0 && list_len < 1))
     {
-      g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
-                   "%s op '%s' takes %u inputs %s, but %u were given", def->name, buf->str,
-                   def->n_inputs, def->signature, n_inputs);
+      if (def->number_attr < 0)
+        g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+                     "%s op '%s' takes %u inputs %s, but %u were given", def->name, buf->str,
+                     def->n_inputs, def->signature, n_inputs);
+      else
+        g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
+                     "%s op '%s' takes %u single input%s and %u list%s of at least 1 tensor each %s, "
+                     "but %u inputs were given", def->name, buf->str,
+                     def->n_inputs - def->n_list_inputs, def->n_inputs - def->n_list_inputs == 1 ? "" : "s",
+                     def->n_list_inputs, def->n_list_inputs == 1 ? "" : "s", def->signature, n_inputs);
       goto out;
     }
   for (guint i = 0; i < n_inputs; i++)
@@ -294,14 +305,16 @@ _graft_graph_create_op (GraftGraph           *graph,
         {
           g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
                        "%s op '%s': input '%s' (%s:%u) must be from the same graph as the op",
-                       def->name, buf->str, def->inputs[i].name, in->node->name, in->index);
+                       def->name, buf->str, def->inputs[_graft_op_def_input_arg (def, list_len, i)].name,
+                       in->node->name, in->index);
           goto out;
         }
       if (in->index >= in->node->n_outputs)
         {
           g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_INPUT,
                        "%s op '%s': input '%s' is %s, an op with no outputs",
-                       def->name, buf->str, def->inputs[i].name, in->node->name);
+                       def->name, buf->str, def->inputs[_graft_op_def_input_arg (def, list_len, i)].name,
+                       in->node->name);
           goto out;
         }
       /* TensorFlow checks this in Python (op_def_library.py), where a ref
@@ -330,7 +343,19 @@ _graft_graph_create_op (GraftGraph           *graph,
 
       bound_by[a] = -1;
       bound[a] = TRUE;
-      if (attrs_set != NULL && attrs_set[a])
+      if ((gint) a == def->number_attr)
+        {
+          if (attrs_set != NULL && attrs_set[a] && attrs[a].i != list_len)
+            {
+              g_set_error (error, GRAFT_GRAPH_ERROR, GRAFT_GRAPH_ERROR_INVALID_ATTR,
+                           "%s op '%s': attribute '%s' was set to %" G_GINT64_FORMAT ", but the list "
+                           "inputs hold %" G_GINT64_FORMAT " tensors", def->name, buf->str, ad->name,
+                           attrs[a].i, list_len);
+              goto out;
+            }
+          vals[a].i = list_len;
+        }
+      else if (attrs_set != NULL && attrs_set[a])
         vals[a] = attrs[a];
       else if (ad->has_default)
         vals[a] = ad->default_value;
@@ -344,7 +369,7 @@ _graft_graph_create_op (GraftGraph           *graph,
           goto out;
         }
     }
-  if (!bind_types (def, buf->str, inputs, vals, bound, bound_by, error))
+  if (!bind_types (def, buf->str, inputs, n_inputs, list_len, vals, bound, bound_by, error))
     goto out;
 
   ctx.def = def;

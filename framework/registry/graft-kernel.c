@@ -371,7 +371,11 @@ invoke_ffi (GraftKernel          *kernel,
 {
   const GraftOpDef *def = kernel->def;
   void **argv = g_newa (void *, def->arity + 1);
-  guint n = 0;
+  /* A list input's tensors are already consecutive in `inputs`; its
+   * array pointer and count need a place to live for the call. */
+  GraftTensor ***list_v = g_newa (GraftTensor **, def->n_list_inputs + 1);
+  gsize list_len = def->number_attr >= 0 ? (gsize) attrs[def->number_attr].i : 0;
+  guint n = 0, l = 0;
 
   argv[n++] = &kernel;
   for (guint p = 0; p < def->n_params; p++)
@@ -380,7 +384,16 @@ invoke_ffi (GraftKernel          *kernel,
 
       if (param->kind == GRAFT_PARAM_INPUT)
         {
-          argv[n++] = &inputs[param->index];
+          guint first = _graft_op_def_input_offset (def, list_len, param->index);
+
+          if (def->inputs[param->index].number_attr >= 0)
+            {
+              list_v[l] = &inputs[first];
+              argv[n++] = &list_v[l++];
+              argv[n++] = &list_len;
+              continue;
+            }
+          argv[n++] = &inputs[first];
           continue;
         }
       switch (def->attrs[param->index].kind)

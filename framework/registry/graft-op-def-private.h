@@ -30,6 +30,8 @@ typedef struct {
   GraftDType dtype;             /* a fixed dtype, or GRAFT_DTYPE_INVALID */
   gint type_attr;               /* index of the type attribute, or -1 */
   gboolean is_ref;              /* inputs: `ref T`, a variable the kernel updates */
+  gint number_attr;             /* a list input (`N * T`): index of its
+                                 * inferred int attribute N, or -1 */
 } GraftArgDef;
 
 typedef enum {
@@ -69,6 +71,12 @@ struct _GraftOpDef {
   guint32 ref_inputs;
 
   /* Indices of `_seed`, `_seed2` and, for Const, `value`; -1 if absent. */
+  /* The one length attribute that every list input of the signature
+   * shares (so a flat count of inputs determines it), or -1 when the op
+   * has no list input; how many inputs are lists. */
+  gint number_attr;
+  guint n_list_inputs;
+
   gint seed_attr;
   gint seed2_attr;
   gint value_attr;
@@ -86,6 +94,57 @@ struct _GraftOpDef {
   GClosure *closure;
   gpointer reserved[4];
 };
+
+/* The length of each list input of an op given `n_flat` tensors as its
+ * inputs, or -1 when that count does not fit the signature. Ops without
+ * list inputs take exactly n_inputs. */
+static inline gint64
+_graft_op_def_list_len (const GraftOpDef *def,
+                        guint             n_flat)
+{
+  guint fixed = def->n_inputs - def->n_list_inputs;
+
+  if (def->number_attr < 0)
+    return n_flat == def->n_inputs ? 0 : -1;
+  if (n_flat < fixed || (n_flat - fixed) % def->n_list_inputs != 0)
+    return -1;
+  return (n_flat - fixed) / def->n_list_inputs;
+}
+
+/* The position of argument `arg`'s first tensor among an op's flat
+ * inputs, when each list input holds `list_len` tensors. */
+static inline guint
+_graft_op_def_input_offset (const GraftOpDef *def,
+                            gsize             list_len,
+                            guint             arg)
+{
+  guint off = 0;
+
+  if (def->number_attr < 0)
+    return arg;
+  for (guint a = 0; a < arg; a++)
+    off += def->inputs[a].number_attr >= 0 ? (guint) list_len : 1;
+  return off;
+}
+
+/* The argument that flat input `i` belongs to. */
+static inline guint
+_graft_op_def_input_arg (const GraftOpDef *def,
+                         gsize             list_len,
+                         guint             i)
+{
+  if (def->number_attr < 0)
+    return i;
+  for (guint a = 0; a < def->n_inputs; a++)
+    {
+      guint n = def->inputs[a].number_attr >= 0 ? (guint) list_len : 1;
+
+      if (i < n)
+        return a;
+      i -= n;
+    }
+  return def->n_inputs - 1;
+}
 
 /* Parses `signature` and builds a definition. Errors point at the character
  * of the signature where parsing stopped. `arity` is the number of C

@@ -181,6 +181,27 @@ graft_op_def_get_input_type_attr (const GraftOpDef *def,
 }
 
 /**
+ * graft_op_def_get_input_number_attr:
+ * @def: a #GraftOpDef
+ * @index: an input index below graft_op_def_get_num_inputs()
+ *
+ * A list input, written `inputs: N * T`, takes any number (at least one)
+ * of tensors of one dtype; the op's `N` attribute is inferred from how
+ * many are given, and its kernel receives them as an array and a count.
+ *
+ * Returns: the index of the int attribute giving the length of input
+ *   @index when it is a list input, or -1 for a single tensor
+ */
+gint
+graft_op_def_get_input_number_attr (const GraftOpDef *def,
+                                    guint             index)
+{
+  g_return_val_if_fail (def != NULL, -1);
+  g_return_val_if_fail (index < def->n_inputs, -1);
+  return def->inputs[index].number_attr;
+}
+
+/**
  * graft_op_def_get_num_outputs:
  * @def: a #GraftOpDef
  *

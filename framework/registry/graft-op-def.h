@@ -84,6 +84,9 @@ GRAFT_AVAILABLE_IN_ALL
 gint         graft_op_def_get_input_type_attr (const GraftOpDef *def,
                                                guint             index);
 GRAFT_AVAILABLE_IN_ALL
+gint         graft_op_def_get_input_number_attr (const GraftOpDef *def,
+                                                 guint             index);
+GRAFT_AVAILABLE_IN_ALL
 guint        graft_op_def_get_num_outputs   (const GraftOpDef *def);
 GRAFT_AVAILABLE_IN_ALL
 const char  *graft_op_def_get_output_name   (const GraftOpDef *def,

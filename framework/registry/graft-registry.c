@@ -624,6 +624,17 @@ _graft_registry_add_def (GraftRegistry     *registry,
         g_closure_unref (closure);
       return FALSE;
     }
+  if (closure != NULL && def->n_list_inputs > 0)
+    {
+      /* A binding's kernel receives one GValue per input; a list has no
+       * such form yet. */
+      g_set_error (error, GRAFT_PLUGIN_ERROR, GRAFT_PLUGIN_ERROR_INVALID_DEFINITION,
+                   "%s: ops whose kernel is a binding's function cannot take list inputs (N * T) yet: %s",
+                   def->name, def->signature);
+      _graft_op_def_free (def);
+      g_closure_unref (closure);
+      return FALSE;
+    }
   if (closure != NULL)
     {
       def->closure = closure;

@@ -732,6 +732,8 @@ typedef struct {
   char *type;                   /* inputs and outputs: the type token */
   gsize type_pos;
   gboolean is_ref;              /* inputs: `ref T`, a variable updated in place */
+  char *number;                 /* list inputs (`N * T`): the length's name */
+  gsize number_pos;
   gboolean has_default;
   GraftAttrValue default_value; /* owned until moved into the definition */
 } SigArg;
@@ -758,6 +760,7 @@ sig_arg_clear (gpointer data)
 
   g_free (arg->name);
   g_free (arg->type);
+  g_free (arg->number);
   if (arg->has_default)
     _graft_attr_value_clear (arg->kind, &arg->default_value);
 }
@@ -927,6 +930,18 @@ parse_param (Parser  *ps,
 
   if (!parse_arg_head (ps, arg, error))
     return FALSE;
+  /* `3 * T`: TensorFlow's number_attr is a name, and so is Graft's. */
+  p = skip_ws (ps->p);
+  if (g_ascii_isdigit (*p))
+    {
+      const char *q = p;
+
+      while (g_ascii_isdigit (*q))
+        q++;
+      if (*skip_ws (q) == '*')
+        return sig_error_at (ps, pos_of (ps, p), error,
+                             "the length of a list input is an attribute name (N * T), not a number");
+    }
   if (!parse_ident (ps, "a type", &start, &len, error))
     return FALSE;
   /* `ref T`: an input naming a variable that the kernel updates in place
@@ -939,6 +954,32 @@ parse_param (Parser  *ps,
         return FALSE;
     }
   arg->type_pos = pos_of (ps, start);
+
+  /* `inputs: N * T`: a list of N tensors of dtype T, N inferred from how
+   * many are given (TensorFlow's number_attr). */
+  p = skip_ws (ps->p);
+  if (*p == '*')
+    {
+      arg->number = g_strndup (start, len);
+      arg->number_pos = arg->type_pos;
+      ps->p = p + 1;
+      if (!parse_ident (ps, "the dtype or type variable of the list's tensors", &start, &len, error))
+        return FALSE;
+      arg->type_pos = pos_of (ps, start);
+      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+        if (strlen (kinds[i].name) == len && strncmp (kinds[i].name, start, len) == 0)
+          return sig_error_at (ps, arg->type_pos, error,
+                               "a list input holds tensors, not %s attributes: give a dtype or a type "
+                               "variable (a list attribute is written list(int))", kinds[i].name);
+      if (len == 4 && strncmp (start, "list", 4) == 0 && *skip_ws (ps->p) == '(')
+        return sig_error_at (ps, arg->type_pos, error,
+                             "a list input holds tensors, not attribute lists: give a dtype or a type variable");
+      arg->type = g_strndup (start, len);
+      p = skip_ws (ps->p);
+      if (*p == '=')
+        return sig_error_at (ps, pos_of (ps, p), error, "the list input '%s' cannot have a default", arg->name);
+      return TRUE;
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (strlen (kinds[i].name) == len && strncmp (kinds[i].name, start, len) == 0)
@@ -1017,6 +1058,9 @@ parse_output (Parser  *ps,
     return FALSE;
   arg->type = g_strndup (start, len);
   arg->type_pos = pos_of (ps, start);
+  if (*skip_ws (ps->p) == '*')
+    return sig_error_at (ps, arg->type_pos, error,
+                         "outputs cannot be lists: only inputs may be written N * T");
   return TRUE;
 }
 
@@ -1162,6 +1206,7 @@ resolve_type (Parser       *ps,
   out->name = g_strdup (arg->name);
   out->dtype = dtype_from_token (arg->type, strlen (arg->type));
   out->type_attr = -1;
+  out->number_attr = -1;
   if (out->dtype != GRAFT_DTYPE_INVALID)
     return TRUE;
   if (*dtype_hint (arg->type, strlen (arg->type)) != '\0')
@@ -1169,6 +1214,8 @@ resolve_type (Parser       *ps,
                          dtype_hint (arg->type, strlen (arg->type)));
 
   a = _graft_op_def_find_attr (def, arg->type);
+  if (a >= 0 && def->attrs[a].inferred && def->attrs[a].kind == GRAFT_ATTR_INT)
+    return sig_error_at (ps, arg->type_pos, error, "'%s' is the length of a list input, not a type", arg->type);
   if (a >= 0 && (guint) a < n_explicit && def->attrs[a].kind != GRAFT_ATTR_TYPE)
     return sig_error_at (ps, arg->type_pos, error, "'%s' is an attribute of kind %s, not a type", arg->type,
                          attr_kind_names[def->attrs[a].kind]);
@@ -1211,6 +1258,60 @@ resolve_type (Parser       *ps,
   if (!is_output)
     bound[a] = TRUE;
   out->type_attr = a;
+  return TRUE;
+}
+
+/* Binds a list input's length to an inferred int attribute. Graft infers
+ * the length from how many tensors an op is given, so every list input of
+ * a signature shares one length (TensorFlow's ops with two lists, such
+ * as DynamicStitch, share theirs too). */
+static gboolean
+resolve_number (Parser       *ps,
+                GraftOpDef   *def,
+                const SigArg *arg,
+                GraftArgDef  *out,
+                GError      **error)
+{
+  gint a = _graft_op_def_find_attr (def, arg->number);
+
+  if (arg->number[0] == '_')
+    return sig_error_at (ps, arg->number_pos, error,
+                         "'%s' is reserved: names starting with '_' belong to Graft", arg->number);
+  if (dtype_from_token (arg->number, strlen (arg->number)) != GRAFT_DTYPE_INVALID)
+    return sig_error_at (ps, arg->number_pos, error,
+                         "the length of list input '%s' must be a name, not the dtype %s",
+                         arg->name, arg->number);
+  for (guint i = 0; i < ps->params->len; i++)
+    {
+      const SigArg *other = &g_array_index (ps->params, SigArg, i);
+
+      if (strcmp (other->name, arg->number) != 0)
+        continue;
+      if (other->is_attr)
+        return sig_error_at (ps, arg->number_pos, error,
+                             "the length '%s' of list input '%s' is inferred from the inputs given; "
+                             "it cannot also be a parameter", arg->number, arg->name);
+      return sig_error_at (ps, arg->number_pos, error, "'%s' is an input, not a length", arg->number);
+    }
+  for (guint i = 0; i < ps->outputs->len; i++)
+    if (strcmp (g_array_index (ps->outputs, SigArg, i).name, arg->number) == 0)
+      return sig_error_at (ps, arg->number_pos, error, "'%s' is an output, not a length", arg->number);
+  if (a >= 0 && def->attrs[a].kind == GRAFT_ATTR_TYPE)
+    return sig_error_at (ps, arg->number_pos, error, "'%s' is a type variable, not the length of a list",
+                         arg->number);
+  if (a < 0 && def->number_attr >= 0)
+    return sig_error_at (ps, arg->number_pos, error,
+                         "list input '%s' has length '%s', but an earlier list has '%s': "
+                         "the list inputs of an op share one length", arg->name, arg->number,
+                         def->attrs[def->number_attr].name);
+  if (a < 0)
+    {
+      a = (gint) def->n_attrs;
+      add_attr (def, arg->number, GRAFT_ATTR_INT)->inferred = TRUE;
+      def->number_attr = a;
+    }
+  out->number_attr = a;
+  def->n_list_inputs++;
   return TRUE;
 }
 
@@ -1273,6 +1374,12 @@ expected_prototype (const GraftOpDef *def)
     {
       const GraftParam *p = &def->params[i];
 
+      if (p->kind == GRAFT_PARAM_INPUT && def->inputs[p->index].number_attr >= 0)
+        {
+          g_string_append_printf (s, ", const GraftTensor *const *%s, gsize n_%s", def->inputs[p->index].name,
+                                  def->inputs[p->index].name);
+          continue;
+        }
       if (p->kind == GRAFT_PARAM_INPUT)
         {
           g_string_append_printf (s, ", const GraftTensor *%s", def->inputs[p->index].name);
@@ -1312,7 +1419,8 @@ prepare_kernel_call (GraftOpDef *def,
                      GError    **error)
 {
   ffi_type *gsize_type = sizeof (gsize) == 8 ? &ffi_type_uint64 : &ffi_type_uint32;
-  guint needed = 1 + def->n_inputs + def->n_outputs, n = 0;
+  /* A list input is two parameters, the tensors and their count. */
+  guint needed = 1 + def->n_inputs + def->n_list_inputs + def->n_outputs, n = 0;
   ffi_status status;
 
   for (guint i = 0; i < def->n_params; i++)
@@ -1341,6 +1449,8 @@ prepare_kernel_call (GraftOpDef *def,
       if (p->kind == GRAFT_PARAM_INPUT)
         {
           def->ffi_args[n++] = &ffi_type_pointer;
+          if (def->inputs[p->index].number_attr >= 0)
+            def->ffi_args[n++] = gsize_type;
           continue;
         }
       kind = def->attrs[p->index].kind;
@@ -1470,7 +1580,7 @@ build_def (Parser            *ps,
     }
 
   /* Implicit type variables come from input and output types only. */
-  cap = n_explicit + n_inputs + ps->outputs->len + 3;
+  cap = n_explicit + 2 * n_inputs + ps->outputs->len + 3;
   def->attrs = g_new0 (GraftAttrDef, cap);
   def->inputs = g_new0 (GraftArgDef, MAX (n_inputs, 1));
   def->outputs = g_new0 (GraftArgDef, MAX (ps->outputs->len, 1));
@@ -1515,8 +1625,11 @@ build_def (Parser            *ps,
           def->inputs[in].is_ref = TRUE;
           def->ref_inputs |= 1u << in;
         }
-      if (!resolve_type (ps, def, arg, FALSE, n_explicit, bound, &def->inputs[in++], error))
+      if (!resolve_type (ps, def, arg, FALSE, n_explicit, bound, &def->inputs[in], error))
         return FALSE;
+      if (arg->number != NULL && !resolve_number (ps, def, arg, &def->inputs[in], error))
+        return FALSE;
+      in++;
     }
   /* Counted up front like the inputs: the names of unresolved ones are
    * still NULL, which _graft_op_def_free() copes with. */
@@ -1590,6 +1703,7 @@ _graft_op_def_new (GraftOpKind        kind,
   def->plugin_name = g_strdup (plugin_name);
   def->kind = kind;
   def->flags = info->flags;
+  def->number_attr = -1;
   def->shape_fn = info->shape;
   def->kernel = info->kernel;
   /* Without a kernel there is nothing to call, so no arity to keep. */

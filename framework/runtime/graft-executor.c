@@ -15,6 +15,12 @@
 
 #define NONE G_MAXUINT32
 
+typedef struct {
+  GraftTensor **v;
+  gsize n;
+  guint32 first;                /* of the op's flat inputs */
+} GraftListArg;
+
 struct _GraftExecContext {
   GraftPlan *plan;
   guint8 *arena;
@@ -25,6 +31,12 @@ struct _GraftExecContext {
   GraftKernel **kernel_ptrs;    /* per step, for argv */
   void **argv;                  /* all kernel steps' argument arrays */
   guint32 *argv_start;          /* per step */
+  /* List inputs (`N * T`): each is passed as an array of tensors and a
+   * count. The arrays are filled from the slots before every call, since
+   * feeds, constants and variables change the slots' tensors per run. */
+  GraftListArg *lists;          /* all kernel steps' list inputs */
+  GraftTensor **list_tensors;   /* their arrays, end to end */
+  guint32 *list_start;          /* per step: its first entry of `lists` */
   gint *pending;                /* parallel mode: unfinished dependencies */
   gsize held;                   /* bytes this run allocated, when limited; atomic */
   gsize limit;                  /* the session's memory-limit for this run */
@@ -47,6 +59,9 @@ _graft_exec_context_free (GraftExecContext *ctx)
   g_free (ctx->kernel_ptrs);
   g_free (ctx->argv);
   g_free (ctx->argv_start);
+  g_free (ctx->lists);
+  g_free (ctx->list_tensors);
+  g_free (ctx->list_start);
   g_free (ctx->pending);
   for (guint g = 0; g < plan->n_groups; g++)
     _graft_fuse_state_free (ctx->fuse[g]);
@@ -99,7 +114,7 @@ context_new (GraftPlan *plan,
 {
   GraftExecContext *ctx;
   guint8 *arena;
-  gsize n_argv = 0;
+  gsize n_argv = 0, n_lists = 0, n_list_tensors = 0;
 
   arena = g_try_malloc0 (plan->arena_size ? plan->arena_size : 1);
   if (arena == NULL)
@@ -116,6 +131,7 @@ context_new (GraftPlan *plan,
   ctx->kernels = g_new0 (GraftKernel, plan->n_steps + 1);
   ctx->kernel_ptrs = g_new0 (GraftKernel *, plan->n_steps + 1);
   ctx->argv_start = g_new0 (guint32, plan->n_steps + 1);
+  ctx->list_start = g_new0 (guint32, plan->n_steps + 1);
   ctx->pending = g_new0 (gint, plan->n_steps + 1);
   ctx->fuse = g_new0 (GraftFuseState *, plan->n_groups + 1);
 
@@ -142,10 +158,22 @@ context_new (GraftPlan *plan,
       const GraftStep *step = &plan->steps[i];
 
       ctx->argv_start[i] = n_argv;
+      ctx->list_start[i] = n_lists;
       if (is_kernel_step (step) && step->node->def->closure == NULL)
-        n_argv += step->node->def->arity;
+        {
+          n_argv += step->node->def->arity;
+          if (step->node->def->number_attr >= 0)
+            {
+              n_lists += step->node->def->n_list_inputs;
+              n_list_tensors += step->node->n_inputs;
+            }
+        }
     }
+  ctx->list_start[plan->n_steps] = n_lists;
   ctx->argv = g_new0 (void *, n_argv + 1);
+  ctx->lists = g_new0 (GraftListArg, n_lists + 1);
+  ctx->list_tensors = g_new0 (GraftTensor *, n_list_tensors + 1);
+  n_lists = n_list_tensors = 0;
 
   for (guint i = 0; i < plan->n_steps; i++)
     {
@@ -155,6 +183,7 @@ context_new (GraftPlan *plan,
       GraftKernel *k = &ctx->kernels[i];
       void **argv = ctx->argv + ctx->argv_start[i];
       guint n = 0;
+      gsize list_len;
 
       k->def = def;
       k->op_name = node->name;
@@ -169,14 +198,28 @@ context_new (GraftPlan *plan,
         continue;
 
       argv[n++] = &ctx->kernel_ptrs[i];
+      list_len = def->number_attr >= 0 ? (gsize) _graft_node_attrs (node)[def->number_attr].i : 0;
       for (guint p = 0; p < def->n_params; p++)
         {
           const GraftParam *param = &def->params[p];
+          guint first = param->kind == GRAFT_PARAM_INPUT ? _graft_op_def_input_offset (def, list_len, param->index) : 0;
           GraftAttrValue *attr;
 
+          if (param->kind == GRAFT_PARAM_INPUT && def->inputs[param->index].number_attr >= 0)
+            {
+              GraftListArg *list = &ctx->lists[n_lists++];
+
+              list->v = ctx->list_tensors + n_list_tensors;
+              list->n = list_len;
+              list->first = first;
+              n_list_tensors += list_len;
+              argv[n++] = &list->v;
+              argv[n++] = &list->n;
+              continue;
+            }
           if (param->kind == GRAFT_PARAM_INPUT)
             {
-              argv[n++] = &ctx->slot[plan->inputs[step->in + param->index]];
+              argv[n++] = &ctx->slot[plan->inputs[step->in + first]];
               continue;
             }
           attr = &_graft_node_attrs (node)[param->index];
@@ -616,6 +659,13 @@ run_step (GraftExecContext *ctx,
         if (G_UNLIKELY (plan->poison))
           for (guint o = 0; o < def->n_outputs; o++)
             poison_tensor (ctx->slot[step->out + o]);
+        for (guint l = ctx->list_start[i]; l < ctx->list_start[i + 1]; l++)
+          {
+            GraftListArg *list = &ctx->lists[l];
+
+            for (gsize j = 0; j < list->n; j++)
+              list->v[j] = ctx->slot[plan->inputs[step->in + list->first + j]];
+          }
         if (def->closure == NULL)
           _graft_kernel_call (def, ctx->argv + ctx->argv_start[i]);
         else

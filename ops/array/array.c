@@ -33,11 +33,19 @@ static const GraftOpInfo array_ops[] = {
     array_shape_argmax, G_CALLBACK (array_argmax), 5, 0, { NULL } },
 };
 
+/* TensorFlow's NotDifferentiable list for these. */
+static const GraftGradientInfo array_gradients[] = {
+  GRAFT_NOT_DIFFERENTIABLE ("ArgMax"),
+  GRAFT_NOT_DIFFERENTIABLE ("ZerosLike"),
+  GRAFT_NOT_DIFFERENTIABLE ("OnesLike"),
+};
+
 static gboolean
 array_init (GraftPlugin *plugin,
             GError     **error)
 {
-  return graft_plugin_add_ops (plugin, array_ops, G_N_ELEMENTS (array_ops), error);
+  return graft_plugin_add_ops (plugin, array_ops, G_N_ELEMENTS (array_ops), error) &&
+         graft_plugin_add_gradients (plugin, array_gradients, G_N_ELEMENTS (array_gradients), error);
 }
 
 GRAFT_PLUGIN_DEFINE (array, GRAFT_VERSION_S, "Reshaping, transposing, filling and arg-max",

@@ -40,6 +40,9 @@ void linalg_gemm_float (GraftKernel *k, const LinalgGemm *gemm, gboolean f64, gb
 void linalg_matmul (GraftKernel *k, const GraftTensor *a, const GraftTensor *b, gboolean transpose_a,
                     gboolean transpose_b, GraftTensor *product);
 
+/* matmul-grad.c */
+extern const GraftGradientInfo linalg_gradients[];
+extern const guint linalg_n_gradients;
 /* Convolution and pooling (conv2d.c, pool.c), NHWC. */
 gboolean linalg_shape_conv2d                 (GraftShapeContext *ctx, GError **error);
 gboolean linalg_shape_conv2d_backprop_input  (GraftShapeContext *ctx, GError **error);

@@ -184,6 +184,7 @@ linalg_init (GraftPlugin *plugin,
            : gemm.forced != NULL ? gemm.forced->name : "the library chosen by shape");
 
   return graft_plugin_add_ops (plugin, linalg_ops, G_N_ELEMENTS (linalg_ops), error) &&
+         graft_plugin_add_gradients (plugin, linalg_gradients, linalg_n_gradients, error) &&
          graft_plugin_add_gradients (plugin, linalg_conv_gradients, linalg_n_conv_gradients, error);
 }
 

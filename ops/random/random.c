@@ -49,11 +49,20 @@ static const GraftOpInfo random_ops[] = {
   },
 };
 
+/* A random draw has no gradient (TensorFlow's ops.NotDifferentiable). */
+static const GraftGradientInfo random_gradients[] = {
+  GRAFT_NOT_DIFFERENTIABLE ("RandomUniform"),
+  GRAFT_NOT_DIFFERENTIABLE ("RandomUniformInt"),
+  GRAFT_NOT_DIFFERENTIABLE ("RandomStandardNormal"),
+  GRAFT_NOT_DIFFERENTIABLE ("TruncatedNormal"),
+};
+
 static gboolean
 random_init (GraftPlugin *plugin,
              GError     **error)
 {
-  return graft_plugin_add_ops (plugin, random_ops, G_N_ELEMENTS (random_ops), error);
+  return graft_plugin_add_ops (plugin, random_ops, G_N_ELEMENTS (random_ops), error) &&
+         graft_plugin_add_gradients (plugin, random_gradients, G_N_ELEMENTS (random_gradients), error);
 }
 
 GRAFT_PLUGIN_DEFINE (random, GRAFT_VERSION_S, "Random tensors: uniform, normal, truncated normal, integers",

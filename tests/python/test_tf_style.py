@@ -98,6 +98,16 @@ class OpsTest(GraphTest):
         # Positional attributes after the inputs, as TensorFlow's reduce_sum(x, axis).
         np.testing.assert_allclose(sess.run(tf.reduce_sum(a, [0])), [4, 6])
 
+    def test_list_inputs(self):
+        # add_n takes its list input (`inputs: N * T`) as a sequence, as
+        # TensorFlow's tf.add_n does; python numbers become constants.
+        a = tf.constant([1.0, 2.0], name='a')
+        s = tf.add_n([a, a, [10.0, 20.0]])
+        self.assertEqual((s.op.type, s.op.name), ('AddN', 'AddN'))
+        np.testing.assert_allclose(Graft.Session().run(s), [12, 24])
+        with self.assertRaises(TypeError):
+            tf.add_n(a)
+
     def test_generated_function_bad_arguments(self):
         a = tf.constant([1.0])
         with self.assertRaisesRegex(TypeError, r"^matmul\(\) got an unexpected keyword argument 'transpose'$"):

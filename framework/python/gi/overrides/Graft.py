@@ -1469,6 +1469,8 @@ def _op_function(definition):
     func_name = _snake(op_type)
     input_names = [definition.get_input_name(i) for i in range(definition.get_num_inputs())]
     input_dtypes = [definition.get_input_dtype(i) for i in range(definition.get_num_inputs())]
+    # List inputs (`inputs: N * T`) take a sequence of tensors.
+    is_list = [definition.get_input_number_attr(i) >= 0 for i in range(definition.get_num_inputs())]
     attrs = []
     for i in range(definition.get_num_attrs()):
         if not definition.is_attr_inferred(i):
@@ -1491,12 +1493,22 @@ def _op_function(definition):
         missing += [a for a, kind, default in attrs if default is None and a not in values]
         if missing:
             raise TypeError('%s() missing required argument %r' % (func_name, missing[0]))
-        given = [values[n] for n in input_names]
+        given, given_names, given_dtypes = [], [], []
+        for i, n in enumerate(input_names):
+            if is_list[i]:
+                if isinstance(values[n], (str, bytes)) or not hasattr(values[n], '__iter__'):
+                    raise TypeError('%s(): %r must be a list of tensors' % (func_name, n))
+                items = list(values[n])
+            else:
+                items = [values[n]]
+            given += items
+            given_names += [n] * len(items)
+            given_dtypes += [input_dtypes[i]] * len(items)
         graph = _graph_of(given, func_name)
         hint = next((v.get_dtype() if not isinstance(v, _Operation) else v._output.get_dtype()
                      for v in given if isinstance(v, (Graft.Output, Graft.Variable, _Operation))), None)
-        inputs = [_as_input(v, input_dtypes[i] if input_dtypes[i] != Graft.DType.INVALID else hint,
-                            graph, input_names[i])
+        inputs = [_as_input(v, given_dtypes[i] if given_dtypes[i] != Graft.DType.INVALID else hint,
+                            graph, given_names[i])
                   for i, v in enumerate(given)]
         attr_values = [(a, kind, _attr_value(kind, values[a], a)) for a, kind, default in attrs if a in values]
         return _op_result(_build_op(graph, op_type, name, inputs, attr_values))
