@@ -31,3 +31,22 @@ $peers" | awk -v t="$t" '
       printf "\n"
     }'
 done
+
+# (f) the tutorial CNN (bench-conv, bench/peers-conv.py): forward, and
+# forward and backward to both filters.
+for t in 1 2; do
+  export OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t
+  graft=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$builddir/bench/bench-conv" "$t")
+  peers=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/peers-conv.py "$t" 2>/dev/null || true)
+  echo "$graft
+$peers" | awk -v t="$t" '
+    { v[$1] = $2 }
+    END {
+      printf "(f) cnn forward          %d thread(s): graft %9.1f us", t, v["cnn_fwd_us"]
+      if ("torch_cnn_fwd_us" in v) printf "   torch %9.1f us (graft/torch %.2fx)", v["torch_cnn_fwd_us"], v["cnn_fwd_us"] / v["torch_cnn_fwd_us"]
+      printf "\n"
+      printf "(f) cnn forward+backward %d thread(s): graft %9.1f us", t, v["cnn_fwdbwd_us"]
+      if ("torch_cnn_fwdbwd_us" in v) printf "   torch %9.1f us (graft/torch %.2fx)", v["torch_cnn_fwdbwd_us"], v["cnn_fwdbwd_us"] / v["torch_cnn_fwdbwd_us"]
+      printf "\n"
+    }'
+done

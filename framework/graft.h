@@ -43,6 +43,7 @@
 #include "graft-ops.h"
 #include "graft-registry.h"
 #include "graft-session.h"
+#include "graft-gradients.h"
 #include "graft-plugin.h"
 #include "graft-initializer.h"
 #include "graft-scope.h"

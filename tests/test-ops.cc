@@ -820,14 +820,6 @@ int_attr (const char *name,
   return [n, v] (GraftOpBuilder *b) { graft_op_builder_set_attr_int (b, n.c_str (), v); };
 }
 
-Attrs
-string_attr (const char *name,
-             const char *v)
-{
-  std::string n = name, value = v;
-
-  return [n, value] (GraftOpBuilder *b) { graft_op_builder_set_attr_string (b, n.c_str (), value.c_str ()); };
-}
 
 /* ---- the value cases, op by op ---- */
 
@@ -867,6 +859,10 @@ dtypes_of (const std::string &op)
     return V { F16, BF16, F32, F64 };
   if (op == "SoftmaxCrossEntropyWithLogits" || op == "SparseSoftmaxCrossEntropyWithLogits")
     return V { F16, F32, F64 };
+  if (op == "Conv2D" || op == "AvgPool")
+    return V { F16, BF16, F32, F64 };
+  if (op == "MaxPool")
+    return V { F16, BF16, F32, F64, I8, U8, I16, U16, I32, I64 };
   /* Fill, ZerosLike, OnesLike, and the ops that take any dtype. */
   return V (std::begin (kAllDTypes), std::end (kAllDTypes));
 }
@@ -1408,6 +1404,8 @@ bias_add_grad (const Value &x,
   return e;
 }
 
+Attrs string_attr (const char *name, const char *v);
+
 void
 nn_cases (std::vector<Case> &cases)
 {
@@ -1539,6 +1537,356 @@ nn_cases (std::vector<Case> &cases)
       }
 }
 
+/* ---- convolution and pooling (ops/linalg/conv2d.c, pool.c) ---- */
+
+/* A window op's geometry: NHWC input, window (filter or ksize) rows and
+ * cols, strides, dilations and padding, with TensorFlow's output sizes
+ * and padding split, computed here independently of the kernels. */
+struct Window {
+  Dims in;                 /* batch, rows, cols, depth */
+  gint64 kr, kc;           /* window */
+  gint64 sr, sc;           /* strides */
+  bool same;
+  gint64 dr = 1, dc = 1;   /* dilations */
+
+  gint64 out_size (gint64 n, gint64 k, gint64 s, gint64 d) const
+  {
+    gint64 eff = (k - 1) * d + 1;
+    return same ? (n + s - 1) / s : (n - eff + s) / s;
+  }
+  gint64 pad (gint64 n, gint64 k, gint64 s, gint64 d) const
+  {
+    gint64 eff = (k - 1) * d + 1;
+    return same ? std::max<gint64> (0, (out_size (n, k, s, d) - 1) * s + eff - n) / 2 : 0;
+  }
+  gint64 out_rows () const { return out_size (in[1], kr, sr, dr); }
+  gint64 out_cols () const { return out_size (in[2], kc, sc, dc); }
+  gint64 pad_top () const { return pad (in[1], kr, sr, dr); }
+  gint64 pad_left () const { return pad (in[2], kc, sc, dc); }
+  std::string label () const
+  {
+    return tag (in) + "_k" + std::to_string (kr) + "x" + std::to_string (kc) + "_s" + std::to_string (sr) + "x" +
+           std::to_string (sc) + (dr > 1 || dc > 1 ? "_d" + std::to_string (dr) + "x" + std::to_string (dc) : "") +
+           (same ? "_same" : "_valid");
+  }
+  /* Calls f (b, oh, ow, kh, kw, ih, iw) for every window element inside
+   * the input. */
+  template <typename F>
+  void each (F f) const
+  {
+    for (gint64 b = 0; b < in[0]; b++)
+      for (gint64 oh = 0; oh < out_rows (); oh++)
+        for (gint64 ow = 0; ow < out_cols (); ow++)
+          for (gint64 kh = 0; kh < kr; kh++)
+            for (gint64 kw = 0; kw < kc; kw++)
+              {
+                gint64 ih = oh * sr - pad_top () + kh * dr, iw = ow * sc - pad_left () + kw * dc;
+                if (ih >= 0 && ih < in[1] && iw >= 0 && iw < in[2])
+                  f (b, oh, ow, kh, kw, ih, iw);
+              }
+  }
+};
+
+Attrs
+string_attr (const char *name,
+             const char *v)
+{
+  std::string n = name, s = v;
+
+  return [n, s] (GraftOpBuilder *b) { graft_op_builder_set_attr_string (b, n.c_str (), s.c_str ()); };
+}
+
+Attrs
+conv_attrs (const Window &w)
+{
+  Attrs a = both (ints_attr ("strides", { 1, w.sr, w.sc, 1 }), string_attr ("padding", w.same ? "SAME" : "VALID"));
+  return w.dr > 1 || w.dc > 1 ? both (a, ints_attr ("dilations", { 1, w.dr, w.dc, 1 })) : a;
+}
+
+Attrs
+pool_attrs (const Window &w)
+{
+  return both (ints_attr ("ksize", { 1, w.kr, w.kc, 1 }), conv_attrs (w));
+}
+
+/* An output value and Σ|terms| per element, and the most terms any
+ * element sums. */
+Expected
+sums (GraftDType dtype, Dims dims, double length)
+{
+  Expected e { { dtype, dims, std::vector<double> (count (dims), 0.0) }, std::vector<double> (count (dims), 0.0),
+               std::max (length, 1.0) };
+  return e;
+}
+
+gsize
+at4 (const Dims &d, gint64 a, gint64 b, gint64 c, gint64 e)
+{
+  return (gsize) (((a * d[1] + b) * d[2] + c) * d[3] + e);
+}
+
+Expected
+round_all (Expected e)
+{
+  for (double &v : e.value.v)
+    v = round_to (e.value.dtype, v);
+  return e;
+}
+
+Expected
+conv2d_ref (const Window &w, const Value &x, const Value &f)
+{
+  gint64 o = f.dims[3];
+  Dims od { w.in[0], w.out_rows (), w.out_cols (), o };
+  Expected e = sums (x.dtype, od, (double) (w.kr * w.kc * w.in[3]));
+
+  w.each ([&] (gint64 b, gint64 oh, gint64 ow, gint64 kh, gint64 kw, gint64 ih, gint64 iw) {
+    for (gint64 c = 0; c < w.in[3]; c++)
+      for (gint64 q = 0; q < o; q++)
+        {
+          double t = x.v[at4 (w.in, b, ih, iw, c)] * f.v[at4 (f.dims, kh, kw, c, q)];
+          e.value.v[at4 (od, b, oh, ow, q)] += t;
+          e.scale[at4 (od, b, oh, ow, q)] += std::fabs (t);
+        }
+  });
+  return round_all (e);
+}
+
+Expected
+conv2d_backprop_input_ref (const Window &w, const Value &f, const Value &dy)
+{
+  gint64 o = f.dims[3];
+  Expected e = sums (f.dtype, w.in, (double) (w.kr * w.kc * o));
+
+  w.each ([&] (gint64 b, gint64 oh, gint64 ow, gint64 kh, gint64 kw, gint64 ih, gint64 iw) {
+    for (gint64 c = 0; c < w.in[3]; c++)
+      for (gint64 q = 0; q < o; q++)
+        {
+          double t = dy.v[at4 (dy.dims, b, oh, ow, q)] * f.v[at4 (f.dims, kh, kw, c, q)];
+          e.value.v[at4 (w.in, b, ih, iw, c)] += t;
+          e.scale[at4 (w.in, b, ih, iw, c)] += std::fabs (t);
+        }
+  });
+  return round_all (e);
+}
+
+Expected
+conv2d_backprop_filter_ref (const Window &w, const Value &x, const Dims &fd, const Value &dy)
+{
+  Expected e = sums (x.dtype, fd, (double) (w.in[0] * w.out_rows () * w.out_cols ()));
+
+  w.each ([&] (gint64 b, gint64 oh, gint64 ow, gint64 kh, gint64 kw, gint64 ih, gint64 iw) {
+    for (gint64 c = 0; c < w.in[3]; c++)
+      for (gint64 q = 0; q < fd[3]; q++)
+        {
+          double t = x.v[at4 (w.in, b, ih, iw, c)] * dy.v[at4 (dy.dims, b, oh, ow, q)];
+          e.value.v[at4 (fd, kh, kw, c, q)] += t;
+          e.scale[at4 (fd, kh, kw, c, q)] += std::fabs (t);
+        }
+  });
+  return round_all (e);
+}
+
+/* The pools: per output element, its window's values in row-major order. */
+std::vector<std::vector<std::pair<double, gsize>>>
+windows (const Window &w, const Value &x, Dims &od)
+{
+  od = { w.in[0], w.out_rows (), w.out_cols (), w.in[3] };
+  std::vector<std::vector<std::pair<double, gsize>>> win (count (od));
+
+  w.each ([&] (gint64 b, gint64 oh, gint64 ow, gint64, gint64, gint64 ih, gint64 iw) {
+    for (gint64 c = 0; c < w.in[3]; c++)
+      win[at4 (od, b, oh, ow, c)].push_back ({ x.v[at4 (w.in, b, ih, iw, c)], at4 (w.in, b, ih, iw, c) });
+  });
+  return win;
+}
+
+Value
+max_pool_value (const Window &w, const Value &x)
+{
+  Dims od;
+  auto win = windows (w, x, od);
+  Value y { x.dtype, od, {} };
+
+  for (auto &els : win)
+    {
+      double m = els[0].first;
+      for (auto &el : els)
+        m = std::max (m, el.first);
+      y.v.push_back (m);
+    }
+  return y;
+}
+
+/* The first maximum in the window gets the gradient (TensorFlow's rule). */
+Expected
+max_pool_grad_ref (const Window &w, const Value &x, const Value &dy)
+{
+  Dims od;
+  auto win = windows (w, x, od);
+  Expected e = sums (x.dtype, w.in, 1);
+
+  for (gsize i = 0; i < win.size (); i++)
+    {
+      gsize best = 0;
+      for (gsize k = 1; k < win[i].size (); k++)
+        if (win[i][k].first > win[i][best].first)
+          best = k;
+      e.value.v[win[i][best].second] += dy.v[i];
+      e.scale[win[i][best].second] += std::fabs (dy.v[i]);
+    }
+  e.length = (double) (w.kr * w.kc);
+  if (!is_float (x.dtype))
+    for (double &v : e.value.v)
+      v = wrap_to (x.dtype, v);
+  return round_all (e);
+}
+
+Expected
+avg_pool_ref (const Window &w, const Value &x)
+{
+  Dims od;
+  auto win = windows (w, x, od);
+  Expected e = sums (x.dtype, od, (double) (w.kr * w.kc) + 1);
+
+  for (gsize i = 0; i < win.size (); i++)
+    {
+      for (auto &el : win[i])
+        {
+          e.value.v[i] += el.first / win[i].size ();
+          e.scale[i] += std::fabs (el.first) / win[i].size ();
+        }
+    }
+  return round_all (e);
+}
+
+Expected
+avg_pool_grad_ref (const Window &w, const Value &dy)
+{
+  Value x { dy.dtype, w.in, std::vector<double> (count (w.in), 0.0) };
+  Dims od;
+  auto win = windows (w, x, od);
+  Expected e = sums (dy.dtype, w.in, (double) (w.kr * w.kc) + 1);
+
+  for (gsize i = 0; i < win.size (); i++)
+    for (auto &el : win[i])
+      {
+        e.value.v[el.second] += dy.v[i] / win[i].size ();
+        e.scale[el.second] += std::fabs (dy.v[i]) / win[i].size ();
+      }
+  return round_all (e);
+}
+
+const std::vector<Window> &
+conv_windows ()
+{
+  static const std::vector<Window> w = {
+    { { 1, 5, 5, 1 }, 3, 3, 1, 1, false },
+    { { 2, 5, 6, 3 }, 3, 2, 1, 1, true },
+    { { 2, 7, 7, 2 }, 3, 3, 2, 2, true },          /* odd padding: the extra row goes below */
+    { { 1, 6, 6, 2 }, 2, 2, 2, 2, false },
+    { { 1, 4, 5, 2 }, 4, 4, 3, 2, true },
+    { { 1, 8, 8, 3 }, 1, 1, 1, 1, false },         /* a 1×1 window: no im2col */
+    { { 1, 7, 7, 1 }, 3, 3, 1, 1, true, 2, 2 },    /* dilated */
+    { { 4, 16, 16, 16 }, 5, 5, 1, 1, true },       /* several blocks, several threads */
+    { { 0, 4, 4, 1 }, 2, 2, 1, 1, false },         /* no images */
+    { { 1, 3, 3, 1 }, 4, 4, 1, 1, false },         /* an empty output: (3 - 4 + 1) / 1 */
+  };
+  return w;
+}
+
+void
+conv_cases (std::vector<Case> &cases)
+{
+  const GraftDType F32 = GRAFT_DTYPE_FLOAT32, F64 = GRAFT_DTYPE_FLOAT64;
+  const gint64 out_depths[] = { 1, 4, 3, 2, 1, 5, 2, 4, 1, 2 };
+
+  for (GraftDType dt : dtypes_of ("Conv2D"))
+    for (gsize i = 0; i < conv_windows ().size (); i++)
+      {
+        const Window &w = conv_windows ()[i];
+        Dims fd { w.kr, w.kc, w.in[3], out_depths[i] };
+        Dims od { w.in[0], w.out_rows (), w.out_cols (), fd[3] };
+        Value x = random (dt, w.in), f = random (dt, fd), dy = random (dt, od);
+        std::string label = std::string (tag (dt)) + "_" + w.label ();
+
+        add (cases, label, "Conv2D", { x, f }, conv_attrs (w), conv2d_ref (w, x, f));
+        add (cases, label, "Conv2DBackpropInput", { f, dy }, both (conv_attrs (w), ints_attr ("input_sizes", w.in)),
+             conv2d_backprop_input_ref (w, f, dy));
+        add (cases, label, "Conv2DBackpropFilter", { x, dy }, both (conv_attrs (w), ints_attr ("filter_sizes", fd)),
+             conv2d_backprop_filter_ref (w, x, fd, dy));
+      }
+  /* Sizes with -1: the batch and depth inferred from the other inputs. */
+  {
+    Window w { { 2, 5, 5, 3 }, 3, 3, 2, 2, true };
+    Dims fd { 3, 3, 3, 2 }, od { 2, 3, 3, 2 };
+    Value x = random (F64, w.in), f = random (F64, fd), dy = random (F64, od);
+
+    add (cases, "inferred_sizes", "Conv2DBackpropInput", { f, dy },
+         both (conv_attrs (w), ints_attr ("input_sizes", { -1, 5, 5, -1 })), conv2d_backprop_input_ref (w, f, dy));
+    add (cases, "inferred_sizes", "Conv2DBackpropFilter", { x, dy },
+         both (conv_attrs (w), ints_attr ("filter_sizes", { 3, 3, -1, -1 })), conv2d_backprop_filter_ref (w, x, fd, dy));
+  }
+  /* TensorFlow's explicit default dilations mean what the empty default
+   * means. */
+  {
+    Window w { { 1, 5, 5, 2 }, 3, 3, 2, 2, true };
+    Value x = random (F32, w.in), f = random (F32, { 3, 3, 2, 3 });
+
+    add (cases, "explicit_dilations", "Conv2D", { x, f }, both (conv_attrs (w), ints_attr ("dilations", { 1, 1, 1, 1 })),
+         conv2d_ref (w, x, f));
+  }
+  /* A hand-checked value: a 3×3 ones filter over 1..9 at SAME sums each
+   * pixel's neighbourhood. */
+  add (cases, "hand", "Conv2D",
+       { value (F32, { 1, 3, 3, 1 }, { 1, 2, 3, 4, 5, 6, 7, 8, 9 }), value (F32, { 3, 3, 1, 1 }, std::vector<double> (9, 1.0)) },
+       conv_attrs ({ { 1, 3, 3, 1 }, 3, 3, 1, 1, true }),
+       exactly (value (F32, { 1, 3, 3, 1 }, { 12, 21, 16, 27, 45, 33, 24, 39, 28 })));
+
+  const std::vector<Window> pools = {
+    { { 1, 4, 4, 1 }, 2, 2, 2, 2, false },
+    { { 2, 5, 5, 3 }, 3, 3, 2, 2, true },
+    { { 1, 5, 7, 2 }, 2, 3, 2, 2, true },
+    { { 2, 6, 6, 2 }, 3, 3, 1, 1, false },
+    { { 1, 3, 3, 1 }, 3, 3, 1, 1, true },          /* border windows clipped */
+    { { 8, 32, 32, 8 }, 2, 2, 2, 2, false },       /* several threads */
+    { { 0, 2, 2, 1 }, 2, 2, 2, 2, true },
+  };
+  for (GraftDType dt : dtypes_of ("MaxPool"))
+    for (const Window &w : pools)
+      {
+        Value x = random (dt, w.in, -8, 8);
+        Value y = max_pool_value (w, x);
+        Value dy = random (dt, y.dims);
+        std::string label = std::string (tag (dt)) + "_" + w.label ();
+
+        add (cases, label, "MaxPool", { x }, pool_attrs (w), exactly (y));
+        add (cases, label, "MaxPoolGrad", { x, y, dy }, pool_attrs (w), max_pool_grad_ref (w, x, dy));
+      }
+  for (GraftDType dt : dtypes_of ("AvgPool"))
+    for (const Window &w : pools)
+      {
+        Value x = random (dt, w.in);
+        Dims od { w.in[0], w.out_rows (), w.out_cols (), w.in[3] };
+        Value dy = random (dt, od);
+        std::string label = std::string (tag (dt)) + "_" + w.label ();
+
+        add (cases, label, "AvgPool", { x }, pool_attrs (w), avg_pool_ref (w, x));
+        add (cases, label, "AvgPoolGrad", { dy }, both (pool_attrs (w), ints_attr ("orig_input_shape", w.in)),
+             avg_pool_grad_ref (w, dy));
+      }
+  /* Ties: the first maximum of the window, in row-major order, takes the
+   * whole gradient; overlapping windows add up. */
+  add (cases, "ties", "MaxPoolGrad",
+       { value (F32, { 1, 2, 3, 1 }, { 5, 5, 1, 5, 5, 5 }), value (F32, { 1, 1, 2, 1 }, { 5, 5 }),
+         value (F32, { 1, 1, 2, 1 }, { 1, 10 }) },
+       pool_attrs ({ { 1, 2, 3, 1 }, 2, 2, 1, 1, false }),
+       exactly (value (F32, { 1, 2, 3, 1 }, { 1, 10, 0, 0, 0, 0 })));
+  add (cases, "inferred_shape", "AvgPoolGrad", { value (F64, { 2, 1, 1, 2 }, { 4, 8, 12, 16 }) },
+       both (pool_attrs ({ { 2, 2, 2, 2 }, 2, 2, 2, 2, false }), ints_attr ("orig_input_shape", { -1, 2, 2, -1 })),
+       exactly (value (F64, { 2, 2, 2, 2 }, { 1, 2, 1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4, 3, 4 })));
+}
+
 const std::vector<Case> &
 all_cases ()
 {
@@ -1554,6 +1902,7 @@ all_cases ()
       reduce_cases (cases);
       matmul_cases (cases);
       nn_cases (cases);
+      conv_cases (cases);
     }
   return cases;
 }
@@ -1777,6 +2126,75 @@ build_errors ()
   add_error ("format", "BiasAddGrad", { { F32, { 2, 3 } } }, string_attr ("data_format", "nhwc"),
              GRAFT_GRAPH_ERROR_INVALID_ATTR, { "Invalid data format \"nhwc\"" });
   add_error ("complex", "BiasAddGrad", { { C64, { 2, 3 } } }, nullptr, DTYPE, { "complex64" });
+  /* Convolution and pooling: attributes, shapes, dtypes. */
+  Window w33 { { 1, 5, 5, 2 }, 3, 3, 1, 1, true };
+  add_error ("stride_count", "Conv2D", { { F32, { 1, 5, 5, 2 } }, { F32, { 3, 3, 2, 4 } } },
+             both (ints_attr ("strides", { 1, 1 }), string_attr ("padding", "SAME")), GRAFT_GRAPH_ERROR_INVALID_ATTR,
+             { "Conv2D requires the stride attribute to contain 4 values, but got: 2" });
+  add_error ("batch_stride", "Conv2D", { { F32, { 1, 5, 5, 2 } }, { F32, { 3, 3, 2, 4 } } },
+             both (ints_attr ("strides", { 2, 1, 1, 1 }), string_attr ("padding", "SAME")),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "strides in the batch and depth dimensions", "(2, 1, 1, 1)" });
+  add_error ("zero_stride", "Conv2D", { { F32, { 1, 5, 5, 2 } }, { F32, { 3, 3, 2, 4 } } },
+             both (ints_attr ("strides", { 1, 0, 1, 1 }), string_attr ("padding", "SAME")),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "Stride must be > 0, but got 0" });
+  add_error ("padding", "Conv2D", { { F32, { 1, 5, 5, 2 } }, { F32, { 3, 3, 2, 4 } } },
+             both (ints_attr ("strides", { 1, 1, 1, 1 }), string_attr ("padding", "FULL")),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "Value for attr 'padding' of \"FULL\"", "\"SAME\", \"VALID\"" });
+  add_error ("nchw", "Conv2D", { { F32, { 1, 2, 5, 5 } }, { F32, { 3, 3, 2, 4 } } },
+             both (conv_attrs (w33), string_attr ("data_format", "NCHW")), GRAFT_GRAPH_ERROR_INVALID_ATTR,
+             { "NHWC", "\"NCHW\"" });
+  add_error ("dilations", "Conv2D", { { F32, { 1, 5, 5, 2 } }, { F32, { 3, 3, 2, 4 } } },
+             both (conv_attrs (w33), ints_attr ("dilations", { 1, 2, 1 })), GRAFT_GRAPH_ERROR_INVALID_ATTR,
+             { "dilations attribute to contain 4 values, but got: 3" });
+  add_error ("depth", "Conv2D", { { F32, { 1, 5, 5, 3 } }, { F32, { 3, 3, 2, 4 } } }, conv_attrs (w33), SHAPE,
+             { "Dimensions must be equal, but are 3 and 2", "(1, 5, 5, 3), (3, 3, 2, 4)" });
+  add_error ("rank", "Conv2D", { { F32, { 5, 5, 2 } }, { F32, { 3, 3, 2, 4 } } }, conv_attrs (w33), SHAPE,
+             { "Shape must be rank 4 but is rank 3", "input", "(5, 5, 2)" });
+  add_error ("negative_output", "Conv2D", { { F32, { 1, 2, 5, 2 } }, { F32, { 4, 3, 2, 4 } } },
+             conv_attrs ({ { 1, 2, 5, 2 }, 4, 3, 1, 1, false }), SHAPE,
+             { "Computed output size would be negative: -1 [input_size: 2, effective_filter_size: 4, stride: 1]" });
+  add_error ("int32", "Conv2D", { { I32, { 1, 5, 5, 2 } }, { I32, { 3, 3, 2, 4 } } }, conv_attrs (w33), DTYPE,
+             { "int32", "not in the allowed list" });
+  add_error ("sizes", "Conv2DBackpropInput", { { F32, { 3, 3, 2, 4 } }, { F32, { 1, 5, 5, 4 } } },
+             both (conv_attrs (w33), ints_attr ("input_sizes", { 5, 5, 2 })), GRAFT_GRAPH_ERROR_INVALID_ATTR,
+             { "input_sizes attribute to contain 4 values, but got: 3" });
+  add_error ("unknown_rows", "Conv2DBackpropInput", { { F32, { 3, 3, 2, 4 } }, { F32, { 1, 5, 5, 4 } } },
+             both (conv_attrs (w33), ints_attr ("input_sizes", { 1, -1, 5, 2 })), GRAFT_GRAPH_ERROR_INVALID_ATTR,
+             { "(1, -1, 5, 2)", "negative size at index 1" });
+  add_error ("out_backprop", "Conv2DBackpropInput", { { F32, { 3, 3, 2, 4 } }, { F32, { 1, 4, 5, 4 } } },
+             both (conv_attrs (w33), ints_attr ("input_sizes", { 1, 5, 5, 2 })), SHAPE,
+             { "Size of out_backprop doesn't match computed", "(1, 4, 5, 4)", "(1, 5, 5, 4)" });
+  add_error ("depth", "Conv2DBackpropFilter", { { F32, { 1, 5, 5, 2 } }, { F32, { 1, 5, 5, 4 } } },
+             both (conv_attrs (w33), ints_attr ("filter_sizes", { 3, 3, 3, 4 })), SHAPE,
+             { "Dimensions must be equal, but are 2 and 3" });
+  add_error ("out_backprop", "Conv2DBackpropFilter", { { F32, { 1, 5, 5, 2 } }, { F32, { 1, 5, 5, 3 } } },
+             both (conv_attrs (w33), ints_attr ("filter_sizes", { 3, 3, 2, 4 })), SHAPE,
+             { "Size of out_backprop doesn't match computed", "(1, 5, 5, 3)", "(1, 5, 5, 4)" });
+  add_error ("ksize", "MaxPool", { { F32, { 1, 4, 4, 1 } } },
+             both (ints_attr ("ksize", { 2, 2 }), conv_attrs ({ { 1, 4, 4, 1 }, 2, 2, 2, 2, false })),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "MaxPool requires the ksize attribute to contain 4 values, but got: 2" });
+  add_error ("batch_window", "MaxPool", { { F32, { 2, 4, 4, 1 } } },
+             both (ints_attr ("ksize", { 2, 2, 2, 1 }), conv_attrs ({ { 2, 4, 4, 1 }, 2, 2, 2, 2, false })),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "Pooling is not yet supported on the batch", "(2, 2, 2, 1)" });
+  add_error ("zero_window", "MaxPool", { { F32, { 2, 4, 4, 1 } } },
+             both (ints_attr ("ksize", { 1, 0, 2, 1 }), conv_attrs ({ { 2, 4, 4, 1 }, 2, 2, 2, 2, false })),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "ksize for dimension 1 was 0" });
+  add_error ("bool", "MaxPool", { { BOOL, { 1, 4, 4, 1 } } }, pool_attrs ({ { 1, 4, 4, 1 }, 2, 2, 2, 2, false }),
+             DTYPE, { "bool" });
+  add_error ("grad", "MaxPoolGrad", { { F32, { 1, 4, 4, 1 } }, { F32, { 1, 2, 2, 1 } }, { F32, { 1, 3, 2, 1 } } },
+             pool_attrs ({ { 1, 4, 4, 1 }, 2, 2, 2, 2, false }), SHAPE,
+             { "Size of grad doesn't match computed", "(1, 3, 2, 1)", "(1, 2, 2, 1)" });
+  add_error ("int32", "AvgPool", { { I32, { 1, 4, 4, 1 } } }, pool_attrs ({ { 1, 4, 4, 1 }, 2, 2, 2, 2, false }),
+             DTYPE, { "int32", "not in the allowed list" });
+  add_error ("nchw", "AvgPool", { { F32, { 1, 1, 4, 4 } } },
+             both (pool_attrs ({ { 1, 4, 4, 1 }, 2, 2, 2, 2, false }), string_attr ("data_format", "NCHW")),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "AvgPool supports only data_format \"NHWC\"" });
+  add_error ("shape", "AvgPoolGrad", { { F32, { 1, 2, 2, 1 } } },
+             both (pool_attrs ({ { 1, 4, 4, 1 }, 2, 2, 2, 2, false }), ints_attr ("orig_input_shape", { 4, 4 })),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "orig_input_shape (4, 4) must have 4 sizes" });
+  add_error ("grad", "AvgPoolGrad", { { F32, { 1, 3, 2, 1 } } },
+             both (pool_attrs ({ { 1, 4, 4, 1 }, 2, 2, 2, 2, false }), ints_attr ("orig_input_shape", { 1, 4, 4, 1 })),
+             SHAPE, { "Size of grad doesn't match computed", "(1, 3, 2, 1)" });
   return e;
 }
 
@@ -1872,6 +2290,12 @@ run_errors ()
       { "logits and labels must be broadcastable: logits_size=(4, 3) labels_size=(2, 3)" } },
     { "BiasAdd_channels", "BiasAdd", { { F32, { 2, -1 } }, { F32, { -1 } } }, { random (F32, { 2, 4 }), random (F32, { 3 }) },
       nullptr, RSHAPE, { "Dimensions must be equal, but are 4 and 3" } },
+    { "Conv2D_depth", "Conv2D", { { F32, { 1, 4, 4, -1 } }, { F32, { 2, 2, -1, 1 } } },
+      { random (F32, { 1, 4, 4, 2 }), random (F32, { 2, 2, 3, 1 }) }, conv_attrs ({ { 1, 4, 4, 2 }, 2, 2, 1, 1, true }),
+      RSHAPE, { "Dimensions must be equal, but are 2 and 3" } },
+    { "MaxPoolGrad_grad", "MaxPoolGrad", { { F32, { 1, 4, 4, 1 } }, { F32, {}, true }, { F32, { 1, -1, -1, 1 } } },
+      { random (F32, { 1, 4, 4, 1 }), random (F32, { 1, 2, 2, 1 }), random (F32, { 1, 3, 3, 1 }) },
+      pool_attrs ({ { 1, 4, 4, 1 }, 2, 2, 2, 2, false }), RSHAPE, { "Size of grad doesn't match computed", "(1, 3, 3, 1)" } },
   };
 }
 

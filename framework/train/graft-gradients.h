@@ -27,19 +27,20 @@ typedef enum {
 } GraftUnconnectedGradients;
 
 GRAFT_AVAILABLE_IN_ALL
-GraftOutput **graft_gradients      (GraftGraph               *graph,
+GPtrArray    *graft_gradients      (GraftGraph               *graph,
                                     GraftOutput             **ys,
                                     guint                     n_ys,
                                     GraftOutput             **xs,
                                     guint                     n_xs,
                                     GError                  **error);
 GRAFT_AVAILABLE_IN_ALL
-GraftOutput **graft_gradients_full (GraftGraph               *graph,
+GPtrArray    *graft_gradients_full (GraftGraph               *graph,
                                     GraftOutput             **ys,
                                     guint                     n_ys,
                                     GraftOutput             **xs,
                                     guint                     n_xs,
                                     GraftOutput             **grad_ys,
+                                    guint                     n_grad_ys,
                                     GraftOutput             **stop_gradients,
                                     guint                     n_stop_gradients,
                                     const char               *name,

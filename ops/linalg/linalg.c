@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "linalg-kernels.h"
+#include "conv-ops.h"
 
 /* Written once by linalg_init, before any kernel of the plugin can run;
  * only read afterwards, from any thread. */
@@ -60,6 +61,7 @@ static const GraftOpInfo linalg_ops[] = {
     "T in {float16, bfloat16, float32, float64, int32, int64}",
     "The matrix product a · b, each transposed first if asked; integers wrap", "MatMul",
     graft_shape_matmul, G_CALLBACK (linalg_matmul), 6, 0, { NULL } },
+  CONV_OPS
 };
 
 static gboolean
@@ -100,7 +102,8 @@ linalg_init (GraftPlugin *plugin,
     }
   g_debug ("MatMul multiplies floats with %s", gemm.use_blas ? "CBLAS" : gemm.portable->name);
 
-  return graft_plugin_add_ops (plugin, linalg_ops, G_N_ELEMENTS (linalg_ops), error);
+  return graft_plugin_add_ops (plugin, linalg_ops, G_N_ELEMENTS (linalg_ops), error) &&
+         graft_plugin_add_gradients (plugin, linalg_conv_gradients, linalg_n_conv_gradients, error);
 }
 
-GRAFT_PLUGIN_DEFINE (linalg, GRAFT_VERSION_S, "Matrix products", "LGPL-2.1-or-later", linalg_init)
+GRAFT_PLUGIN_DEFINE (linalg, GRAFT_VERSION_S, "Matrix products, convolution and pooling", "LGPL-2.1-or-later", linalg_init)

@@ -1436,6 +1436,7 @@ def _op_result(output):
 _FUNC_NAMES = {
     'MatMul': 'matmul', 'ArgMax': 'argmax', 'Const': 'constant', 'VariableV2': 'variable_v2',
     'NoOp': 'no_op', 'ReduceMax': 'reduce_max', 'ReduceMean': 'reduce_mean', 'ReduceSum': 'reduce_sum',
+    'Conv2D': 'conv2d', 'Conv2DBackpropInput': 'conv2d_backprop_input', 'Conv2DBackpropFilter': 'conv2d_backprop_filter',
 }
 
 
@@ -1647,7 +1648,7 @@ def _make_nn_namespace(ops_module):
     for func in (softmax, log_softmax, bias_add, softmax_cross_entropy_with_logits,
                  sparse_softmax_cross_entropy_with_logits):
         setattr(nn, func.__name__, func)
-    for same in ('relu', 'sigmoid', 'tanh', 'l2_loss'):
+    for same in ('relu', 'sigmoid', 'tanh', 'l2_loss', 'conv2d', 'max_pool', 'avg_pool'):
         if hasattr(ops_module, same):
             setattr(nn, same, getattr(ops_module, same))
     nn.softmax_cross_entropy_with_logits_v2 = softmax_cross_entropy_with_logits
@@ -1959,6 +1960,113 @@ def all_variables():
 
 ops.all_variables = all_variables
 __all__.append('all_variables')
+
+
+# ---- gradients: tf.gradients, RegisterGradient, NotDifferentiable ----
+
+def _grad_input(value, argument):
+    if value is None:
+        return None
+    if isinstance(value, Graft.Variable):
+        return _variable_output(value)
+    return _as_op_output(value, argument) if isinstance(value, (_Operation, Graft.Output)) else value
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def gradients(ys, xs, grad_ys=None, name='gradients', stop_gradients=None,
+              unconnected_gradients='none'):
+    """``tf.gradients``: the symbolic derivatives of sum(*ys*) with respect
+    to each of *xs* (Outputs or Variables), as a list with None for an x no
+    y depends on (zeros with ``unconnected_gradients='zero'``). The ops go
+    under the name scope *name* (``gradients``, then ``gradients_1``)."""
+    ys_list = [_grad_input(y, 'ys') for y in _as_list(ys)]
+    xs_list = [_grad_input(x, 'xs') for x in _as_list(xs)]
+    if not ys_list or any(not isinstance(y, Graft.Output) for y in ys_list + xs_list):
+        raise TypeError('ys and xs must be Outputs or Variables')
+    graph = ys_list[0].get_graph()
+    gys = None
+    if grad_ys is not None:
+        gys = _as_list(grad_ys)
+        if len(gys) != len(ys_list):
+            raise ValueError('Passed %d grad_ys for %d ys' % (len(gys), len(ys_list)))
+        # A None element asks for TensorFlow's default, ones of y's shape.
+        gys = [ops.ones_like(ys_list[i]) if g is None else
+               (_grad_input(g, 'grad_ys') if isinstance(g, (Graft.Output, Graft.Variable, _Operation))
+                else ops.constant(g, dtype=ys_list[i].get_dtype()))
+               for i, g in enumerate(gys)]
+    stops = [_grad_input(s_, 'stop_gradients') for s_ in _as_list(stop_gradients)]
+    if unconnected_gradients not in ('none', 'zero'):
+        raise ValueError("Unknown value for unconnected_gradients: %r" % (unconnected_gradients,))
+    mode = (Graft.UnconnectedGradients.ZERO if unconnected_gradients == 'zero'
+            else Graft.UnconnectedGradients.NONE)
+    result = _call(Graft.gradients_full, graph, ys_list, xs_list, gys, stops, name, mode)
+    return list(result)
+
+
+class RegisterGradient(object):
+    """``@Graft.RegisterGradient("acme.Scale")``: registers the decorated
+    ``fn(op, *grads)`` as the gradient of that op type. *op* is the forward
+    op (``op.inputs``, ``op.outputs``, ``op.get_attr(name)``, ``op.name``),
+    *grads* the gradients of its outputs; it returns one gradient per input
+    (an Output, or None), a single value for a one-input op. Raises
+    GLib.Error (Graft.PluginError.DUPLICATE_NAME) for a type that has one."""
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError('op_type must be a string')
+        self._op_type = op_type
+
+    def __call__(self, fn):
+        def callback(ctx):
+            try:
+                op = _Operation(ctx.get_op())
+                grads = [ctx.get_grad(i) for i in range(ctx.get_num_outputs())]
+                n_inputs = ctx.get_num_inputs()
+                with _as_default(ctx.get_graph()):
+                    result = fn(op, *grads)
+                if not isinstance(result, (list, tuple)):
+                    result = [result]
+                if len(result) != n_inputs:
+                    raise ValueError('The gradient function of %s op %r returned %d gradients for %d '
+                                     'inputs' % (self._op_type, op.name, len(result), n_inputs))
+                for i, g in enumerate(result):
+                    if g is not None:
+                        if not isinstance(g, Graft.Output):
+                            g = ops.constant(g, dtype=op.inputs[i].get_dtype())
+                        ctx.set_input_grad(i, g)
+                return True
+            except BaseException as exc:  # noqa: B902 - handed to the caller of gradients()
+                _keep_exception(exc)
+                return False
+        Graft.Registry.get_default().register_gradient(self._op_type, callback)
+        return fn
+
+
+def NotDifferentiable(op_type):
+    """``tf.NotDifferentiable``: *op_type*'s inputs get no gradient (None),
+    which is not an error."""
+    Graft.Registry.get_default().register_gradient(op_type, None)
+
+
+NoGradient = NotDifferentiable
+
+
+def _op_get_attr(self, name):
+    """``op.get_attr(name)``: the attribute's value as Python."""
+    value = self._output.get_attr(name)
+    if value is None:
+        raise ValueError('Operation %r has no attr named %r.' % (self.name, name))
+    return _attr_to_python(value)
+
+
+_Operation.get_attr = _op_get_attr
+ops.gradients = gradients
+__all__ += ['gradients', 'RegisterGradient', 'NotDifferentiable', 'NoGradient']
 
 
 # ---- imported directly ----
