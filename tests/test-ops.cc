@@ -817,6 +817,7 @@ int_attr (const char *name,
   return [n, v] (GraftOpBuilder *b) { graft_op_builder_set_attr_int (b, n.c_str (), v); };
 }
 
+
 /* ---- the value cases, op by op ---- */
 
 const GraftDType kAllDTypes[] = {
@@ -847,10 +848,11 @@ dtypes_of (const std::string &op)
     return V { F16, BF16, F32, F64, I32, I64 };
   if (op == "MatMul")
     return V { F16, BF16, F32, F64, I32, I64 };
-  if (op == "Relu" || op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax")
+  if (op == "Relu" || op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax" ||
+      op == "ReluGrad" || op == "BiasAdd" || op == "BiasAddGrad")
     return V { F16, BF16, F32, F64, I8, U8, I16, U16, I32, I64 };
   if (op == "Sqrt" || op == "Exp" || op == "Log" || op == "Sigmoid" || op == "Tanh" || op == "Softmax" ||
-      op == "Rsqrt")
+      op == "Rsqrt" || op == "LogSoftmax" || op == "SigmoidGrad" || op == "TanhGrad" || op == "L2Loss")
     return V { F16, BF16, F32, F64 };
   if (op == "AddN")
     return V { F16, BF16, F32, F64, I8, U8, I16, U16, I32, I64 };
@@ -866,6 +868,8 @@ dtypes_of (const std::string &op)
     return V { F16, BF16, F32, F64, I8, U8, I16, U16, I32, I64, GRAFT_DTYPE_BOOL };
   if (op == "BroadcastGradientArgs")
     return V { I32, I64 };
+  if (op == "SoftmaxCrossEntropyWithLogits" || op == "SparseSoftmaxCrossEntropyWithLogits")
+    return V { F16, F32, F64 };
   if (op == "Conv2D" || op == "AvgPool")
     return V { F16, BF16, F32, F64 };
   if (op == "MaxPool")
@@ -900,7 +904,7 @@ add (std::vector<Case> &cases,
      Expected           expected)
 {
   cases.push_back (Case { std::string (op) + "_" + label, op, std::move (inputs), std::move (attrs),
-                          std::move (expected) });
+                          std::move (expected), {} });
 }
 
 void
@@ -1492,6 +1496,267 @@ matmul_cases (std::vector<Case> &cases)
        nullptr, exactly (value (GRAFT_DTYPE_INT32, { 1, 1 }, { 7 })));
 }
 
+
+/* ---- nn: activation gradients, log-softmax, losses, bias ---- */
+
+Expected
+log_softmax (const Value &x)
+{
+  gsize cols = x.dims.back (), rows = count (x.dims) / std::max<gsize> (cols, 1);
+  Expected e { { x.dtype, x.dims, std::vector<double> (x.v.size ()) }, std::vector<double> (x.v.size ()),
+               (double) cols + 4 };
+
+  for (gsize r = 0; r < rows; r++)
+    {
+      double max = -INFINITY, sum = 0;
+
+      for (gsize c = 0; c < cols; c++)
+        max = std::max (max, x.v[r * cols + c]);
+      for (gsize c = 0; c < cols; c++)
+        sum += std::exp (x.v[r * cols + c] - max);
+      for (gsize c = 0; c < cols; c++)
+        {
+          double z = x.v[r * cols + c] - max;
+
+          e.value.v[r * cols + c] = z - std::log (sum);
+          e.scale[r * cols + c] = std::fabs (z) + std::fabs (std::log (sum)) + 1;
+        }
+    }
+  return e;
+}
+
+/* The loss and backprop of SoftmaxCrossEntropyWithLogits for matrices
+ * that broadcast to (rows, cols), or of the sparse op when `classes` is
+ * given (one class index per row). */
+std::pair<Expected, Expected>
+xent (const Value               &x,
+      const Value               *labels,
+      const std::vector<gint64> *classes)
+{
+  gint64 rows = std::max (x.dims[0], labels ? labels->dims[0] : 0), cols = std::max (x.dims[1], labels ? labels->dims[1] : 0);
+  double length = (double) cols + 4;
+  Expected loss { { x.dtype, { rows }, {} }, {}, length }, back { { x.dtype, { rows, cols }, {} }, {}, length };
+  auto at = [] (const Value &v, gint64 r, gint64 c) {
+    return v.v[(v.dims[0] == 1 ? 0 : r) * v.dims[1] + (v.dims[1] == 1 ? 0 : c)];
+  };
+
+  for (gint64 r = 0; r < rows; r++)
+    {
+      double max = -INFINITY, sum = 0, l = 0, scale = 0;
+
+      for (gint64 c = 0; c < cols; c++)
+        max = std::max (max, at (x, r, c));
+      for (gint64 c = 0; c < cols; c++)
+        sum += std::exp (at (x, r, c) - max);
+      for (gint64 c = 0; c < cols; c++)
+        {
+          double z = at (x, r, c) - max;
+          double p = classes ? (double) ((*classes)[r] == c) : at (*labels, r, c);
+
+          l += p * (std::log (sum) - z);
+          scale += std::fabs (p) * (std::fabs (std::log (sum)) + std::fabs (z) + 1);
+          back.value.v.push_back (std::exp (z) / sum - p);
+          back.scale.push_back (std::exp (z) / sum + std::fabs (p));
+        }
+      loss.value.v.push_back (l);
+      loss.scale.push_back (scale);
+    }
+  return { loss, back };
+}
+
+/* Labels: a probability distribution per row. */
+Value
+distributions (GraftDType dtype,
+               Dims       dims)
+{
+  Value v = random (dtype, dims, 0.1, 1);
+
+  for (gint64 r = 0; r < dims[0]; r++)
+    {
+      double sum = 0;
+
+      for (gint64 c = 0; c < dims[1]; c++)
+        sum += v.v[r * dims[1] + c];
+      for (gint64 c = 0; c < dims[1]; c++)
+        v.v[r * dims[1] + c] = round_to (dtype, dtype == GRAFT_DTYPE_FLOAT32 ? (double) (float) (v.v[r * dims[1] + c] / sum)
+                                                                            : v.v[r * dims[1] + c] / sum);
+    }
+  return v;
+}
+
+Expected
+bias_add (const Value &x,
+          const Value &bias,
+          bool         nchw)
+{
+  gsize c_axis = nchw ? 1 : x.dims.size () - 1, inner = 1;
+  Expected e { { x.dtype, x.dims, {} }, {}, 1 };
+
+  for (gsize i = c_axis + 1; i < x.dims.size (); i++)
+    inner *= x.dims[i];
+  for (gsize i = 0; i < x.v.size (); i++)
+    {
+      double b = bias.v[(i / inner) % bias.v.size ()];
+
+      e.value.v.push_back (wrap_to (x.dtype, x.v[i] + b));
+      e.scale.push_back (std::fabs (x.v[i]) + std::fabs (b));
+    }
+  return e;
+}
+
+Expected
+bias_add_grad (const Value &x,
+               bool         nchw)
+{
+  gsize c_axis = nchw ? 1 : x.dims.size () - 1, inner = 1, channels = x.dims[c_axis];
+  Expected e { { x.dtype, { (gint64) channels }, std::vector<double> (channels, 0) }, std::vector<double> (channels, 0),
+               is_half (x.dtype) ? 1 : std::max<double> (count (x.dims) / std::max<gsize> (channels, 1), 1) };
+
+  for (gsize i = c_axis + 1; i < x.dims.size (); i++)
+    inner *= x.dims[i];
+  for (gsize i = 0; i < x.v.size (); i++)
+    {
+      e.value.v[(i / inner) % channels] += x.v[i];
+      e.scale[(i / inner) % channels] += std::fabs (x.v[i]);
+    }
+  for (double &v : e.value.v)
+    v = wrap_to (x.dtype, v);
+  return e;
+}
+
+Attrs string_attr (const char *name, const char *v);
+
+void
+nn_cases (std::vector<Case> &cases)
+{
+  Dims shapes[] = { {}, { 7 }, { 2, 3, 4 }, { 0, 5 } };
+
+  /* The activation gradients, on outputs in the activation's range. */
+  for (GraftDType dt : dtypes_of ("ReluGrad"))
+    for (const Dims &dims : shapes)
+      {
+        Value g = random (dt, dims), f = random (dt, dims);
+        add (cases, std::string (tag (dt)) + "_" + tag (dims), "ReluGrad", { g, f }, nullptr,
+             binary (g, f, [] (double u, double v) { return v > 0 ? u : 0; }));
+      }
+  add (cases, "nan", "ReluGrad",
+       { value (GRAFT_DTYPE_FLOAT32, { 4 }, { kNaN, kNaN, 2, 3 }), value (GRAFT_DTYPE_FLOAT32, { 4 }, { -1, 1, kNaN, 0 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_FLOAT32, { 4 }, { kNaN, kNaN, 0, 0 })));
+  for (GraftDType dt : dtypes_of ("SigmoidGrad"))
+    for (const Dims &dims : shapes)
+      {
+        Value y = random (dt, dims, 0, 1), dy = random (dt, dims);
+        Value t = random (dt, dims, -1, 1);
+        Expected se = binary (y, dy, [] (double a, double b) { return b * a * (1 - a); });
+        Expected te = binary (t, dy, [] (double a, double b) { return b * (1 - a * a); });
+
+        se.length = te.length = 4;
+        for (gsize i = 0; i < y.v.size (); i++)
+          {
+            se.scale.push_back (std::fabs (dy.v[i] * y.v[i]));
+            te.scale.push_back (std::fabs (dy.v[i]) * (1 + t.v[i] * t.v[i]));
+          }
+        add (cases, std::string (tag (dt)) + "_" + tag (dims), "SigmoidGrad", { y, dy }, nullptr, se);
+        add (cases, std::string (tag (dt)) + "_" + tag (dims), "TanhGrad", { t, dy }, nullptr, te);
+      }
+
+  /* LogSoftmax: as Softmax, and logits so far apart that exp underflows. */
+  Dims rows[] = { { 5 }, { 3, 4 }, { 2, 3, 7 }, { 2, 1 }, { 0, 3 } };
+  for (GraftDType dt : dtypes_of ("LogSoftmax"))
+    {
+      for (const Dims &dims : rows)
+        {
+          Value x = random (dt, dims, -5, 5);
+          add (cases, std::string (tag (dt)) + "_" + tag (dims), "LogSoftmax", { x }, nullptr, log_softmax (x));
+        }
+      /* float16 ends at 65504, and the result here reaches -2b. */
+      double b = dt == GRAFT_DTYPE_FLOAT16 ? 30000 : 1000;
+      Value big = value (dt, { 2, 2 }, { b, -b, round_to (dt, b + 8), b });
+      add (cases, std::string (tag (dt)) + "_large_logits", "LogSoftmax", { big }, nullptr, log_softmax (big));
+    }
+
+  /* The dense loss: equal shapes, broadcast rows and columns, empty
+   * batches and classes, huge logits. */
+  std::pair<Dims, Dims> xent_shapes[] = {
+    { { 3, 4 }, { 3, 4 } }, { { 1, 5 }, { 1, 5 } }, { { 1, 4 }, { 3, 4 } }, { { 3, 4 }, { 3, 1 } },
+    { { 0, 3 }, { 0, 3 } }, { { 2, 0 }, { 2, 0 } }, { { 16, 10 }, { 16, 10 } },
+  };
+  for (GraftDType dt : dtypes_of ("SoftmaxCrossEntropyWithLogits"))
+    {
+      for (auto &s : xent_shapes)
+        {
+          Value x = random (dt, s.first, -5, 5), l = distributions (dt, s.second);
+          auto e = xent (x, &l, nullptr);
+          cases.push_back (Case { std::string ("SoftmaxCrossEntropyWithLogits_") + tag (dt) + "_" + tag (s.first) +
+                                    "_by_" + tag (s.second),
+                                  "SoftmaxCrossEntropyWithLogits", { x, l }, nullptr, e.first, { e.second } });
+        }
+      double b = dt == GRAFT_DTYPE_FLOAT16 ? 60000 : 1000;
+      Value x = value (dt, { 2, 3 }, { b, -b, 0, -b, -b, b });
+      Value l = value (dt, { 2, 3 }, { 0.5, 0.5, 0, 0, 0, 1 });
+      auto e = xent (x, &l, nullptr);
+      cases.push_back (Case { std::string ("SoftmaxCrossEntropyWithLogits_") + tag (dt) + "_large_logits",
+                              "SoftmaxCrossEntropyWithLogits", { x, l }, nullptr, e.first, { e.second } });
+    }
+
+  /* The sparse loss: both label dtypes, every class hit. */
+  for (GraftDType dt : dtypes_of ("SparseSoftmaxCrossEntropyWithLogits"))
+    for (GraftDType lt : { GRAFT_DTYPE_INT32, GRAFT_DTYPE_INT64 })
+      for (const Dims &dims : { Dims { 4, 3 }, Dims { 1, 5 }, Dims { 0, 3 }, Dims { 16, 10 } })
+        {
+          Value x = random (dt, dims, -5, 5);
+          std::vector<gint64> classes;
+          Value l { lt, { dims[0] }, {} };
+
+          for (gint64 r = 0; r < dims[0]; r++)
+            {
+              classes.push_back ((r * 7 + 1) % dims[1]);
+              l.v.push_back ((double) classes.back ());
+            }
+          auto e = xent (x, nullptr, &classes);
+          cases.push_back (Case { std::string ("SparseSoftmaxCrossEntropyWithLogits_") + tag (dt) + "_" + tag (lt) +
+                                    "_" + tag (dims),
+                                  "SparseSoftmaxCrossEntropyWithLogits", { x, l }, nullptr, e.first, { e.second } });
+        }
+
+  /* BiasAdd and BiasAddGrad: matrices, images in both layouts, empty
+   * batches; integers wrap. */
+  struct {
+    Dims dims;
+    bool nchw;
+  } biases[] = { { { 2, 3 }, false }, { { 2, 3, 4 }, false }, { { 2, 2, 3, 4 }, false }, { { 2, 3, 2, 2 }, true },
+                 { { 0, 3 }, false }, { { 2, 3, 5 }, true } };
+  for (GraftDType dt : dtypes_of ("BiasAdd"))
+    for (auto &b : biases)
+      {
+        gint64 channels = b.dims[b.nchw ? 1 : b.dims.size () - 1];
+        Value x = random (dt, b.dims), bias = random (dt, { channels });
+        Attrs attrs = b.nchw ? string_attr ("data_format", "NCHW") : nullptr;
+        std::string label = std::string (tag (dt)) + "_" + tag (b.dims) + (b.nchw ? "_nchw" : "");
+
+        add (cases, label, "BiasAdd", { x, bias }, attrs, bias_add (x, bias, b.nchw));
+        add (cases, label, "BiasAddGrad", { x }, attrs, bias_add_grad (x, b.nchw));
+      }
+  add (cases, "i8_wraps", "BiasAdd", { value (GRAFT_DTYPE_INT8, { 1, 2 }, { 127, -128 }),
+                                       value (GRAFT_DTYPE_INT8, { 2 }, { 1, -1 }) },
+       nullptr, exactly (value (GRAFT_DTYPE_INT8, { 1, 2 }, { -128, 127 })));
+  add (cases, "i32_wraps", "BiasAddGrad", { value (GRAFT_DTYPE_INT32, { 2, 1 }, { G_MAXINT32, 1 }) }, nullptr,
+       exactly (value (GRAFT_DTYPE_INT32, { 1 }, { G_MININT32 })));
+
+  /* L2Loss: half the sum of squares, a scalar. */
+  for (GraftDType dt : dtypes_of ("L2Loss"))
+    for (const Dims &dims : { Dims {}, Dims { 7 }, Dims { 2, 3, 4 }, Dims { 0, 5 }, Dims { 1000 } })
+      {
+        Value x = random (dt, dims);
+        double sum = 0;
+
+        for (double v : x.v)
+          sum += v * v / 2;
+        add (cases, std::string (tag (dt)) + "_" + tag (dims), "L2Loss", { x }, nullptr,
+             { { dt, {}, { sum } }, { sum }, is_half (dt) ? 1 : std::max<double> (x.v.size (), 1) + 1 });
+      }
+}
+
 /* ---- convolution and pooling (ops/linalg/conv2d.c, pool.c) ---- */
 
 /* A window op's geometry: NHWC input, window (filter or ksize) rows and
@@ -1861,6 +2126,7 @@ all_cases ()
       math_unary_cases (cases);
       select_cases (cases);
       bcast_args_cases (cases);
+      nn_cases (cases);
       conv_cases (cases);
     }
   return cases;
@@ -2068,6 +2334,66 @@ build_errors ()
              { "Shape must be rank 1 but is rank 2", "(2, 1)" });
   add_error ("float", "BroadcastGradientArgs", { { F32, { 2 } }, { F32, { 2 } } }, nullptr, DTYPE,
              { "float32", "not in the allowed list" });
+  for (const char *op : { "ReluGrad", "SigmoidGrad", "TanhGrad" })
+    {
+      add_error ("shapes", op, { { F32, { 2, 3 } }, { F32, { 2, 4 } } }, nullptr, SHAPE,
+                 { "Dimensions must be equal, but are 3 and 4", "(2, 3), (2, 4)" });
+      add_error ("ranks", op, { { F32, { 2, 3 } }, { F32, { 6 } } }, nullptr, SHAPE,
+                 { "Shapes must be equal rank, but are 2 and 1", "(2, 3), (6,)" });
+      add_error ("partial", op, { { F64, { -1, 3 } }, { F64, { 2, 4 } } }, nullptr, SHAPE, { "(?, 3), (2, 4)" });
+      add_error ("dtypes", op, { { F32, { 2 } }, { F64, { 2 } } }, nullptr, DTYPE, { "float64", "float32" });
+    }
+  add_error ("bool", "ReluGrad", { { BOOL, { 2 } }, { BOOL, { 2 } } }, nullptr, DTYPE, { "bool", "not in the allowed list" });
+  for (const char *op : { "SigmoidGrad", "TanhGrad", "LogSoftmax", "L2Loss" })
+    {
+      std::vector<Input> in { { I32, { 2 } } };
+      if (strcmp (op, "SigmoidGrad") == 0 || strcmp (op, "TanhGrad") == 0)
+        in.push_back ({ I32, { 2 } });
+      add_error ("int32", op, in, nullptr, DTYPE, { "int32", "not in the allowed list" });
+    }
+  add_error ("scalar", "LogSoftmax", { { F32, {} } }, nullptr, SHAPE, { "at least rank 1", "()" });
+
+  add_error ("rank", "SoftmaxCrossEntropyWithLogits", { { F32, { 3 } }, { F32, { 3 } } }, nullptr, SHAPE,
+             { "Shape must be rank 2 but is rank 1 for 'features'", "(3,), (3,)" });
+  add_error ("labels_rank", "SoftmaxCrossEntropyWithLogits", { { F32, { 2, 3 } }, { F32, { 2, 3, 1 } } }, nullptr, SHAPE,
+             { "Shape must be rank 2 but is rank 3 for 'labels'", "(2, 3), (2, 3, 1)" });
+  add_error ("not_broadcastable", "SoftmaxCrossEntropyWithLogits", { { F32, { 2, 3 } }, { F32, { 3, 3 } } }, nullptr,
+             SHAPE, { "logits and labels must be broadcastable: logits_size=(2, 3) labels_size=(3, 3)" });
+  add_error ("bfloat16", "SoftmaxCrossEntropyWithLogits",
+             { { GRAFT_DTYPE_BFLOAT16, { 2, 3 } }, { GRAFT_DTYPE_BFLOAT16, { 2, 3 } } }, nullptr, DTYPE,
+             { "bfloat16", "not in the allowed list" });
+  add_error ("dtypes", "SoftmaxCrossEntropyWithLogits", { { F32, { 2, 3 } }, { F64, { 2, 3 } } }, nullptr, DTYPE,
+             { "float64", "float32" });
+
+  add_error ("rank", "SparseSoftmaxCrossEntropyWithLogits", { { F32, { 2, 3 } }, { I32, { 2, 1 } } }, nullptr, SHAPE,
+             { "Shape must be rank 1 but is rank 2 for 'labels'", "(2, 3), (2, 1)" });
+  add_error ("features_rank", "SparseSoftmaxCrossEntropyWithLogits", { { F32, { 3 } }, { I32, { 3 } } }, nullptr, SHAPE,
+             { "Shape must be rank 2 but is rank 1 for 'features'" });
+  add_error ("batch", "SparseSoftmaxCrossEntropyWithLogits", { { F32, { 2, 3 } }, { I64, { 3 } } }, nullptr, SHAPE,
+             { "Dimensions must be equal, but are 2 and 3", "(2, 3), (3,)" });
+  add_error ("float_labels", "SparseSoftmaxCrossEntropyWithLogits", { { F32, { 2, 3 } }, { F32, { 2 } } }, nullptr,
+             DTYPE, { "float32", "not in the allowed list" });
+  add_error ("bfloat16", "SparseSoftmaxCrossEntropyWithLogits", { { GRAFT_DTYPE_BFLOAT16, { 2, 3 } }, { I32, { 2 } } },
+             nullptr, DTYPE, { "bfloat16", "not in the allowed list" });
+
+  add_error ("rank", "BiasAdd", { { F32, { 3 } }, { F32, { 3 } } }, nullptr, SHAPE,
+             { "Shape must be at least rank 2 but is rank 1 for 'value'", "(3,), (3,)" });
+  add_error ("nchw_rank", "BiasAdd", { { F32, { 2, 3 } }, { F32, { 3 } } }, string_attr ("data_format", "NCHW"), SHAPE,
+             { "Shape must be at least rank 3 but is rank 2 for 'value'" });
+  add_error ("bias_rank", "BiasAdd", { { F32, { 2, 3 } }, { F32, { 1, 3 } } }, nullptr, SHAPE,
+             { "Shape must be rank 1 but is rank 2 for 'bias'", "(2, 3), (1, 3)" });
+  add_error ("channels", "BiasAdd", { { F32, { 2, 4 } }, { F32, { 3 } } }, nullptr, SHAPE,
+             { "Dimensions must be equal, but are 4 and 3", "(2, 4), (3,)" });
+  add_error ("nchw_channels", "BiasAdd", { { F32, { 2, 3, 4, 4 } }, { F32, { 4 } } }, string_attr ("data_format", "NCHW"),
+             SHAPE, { "Dimensions must be equal, but are 3 and 4" });
+  add_error ("format", "BiasAdd", { { F32, { 2, 3 } }, { F32, { 3 } } }, string_attr ("data_format", "NWHC"),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "Invalid data format \"NWHC\"", "\"NHWC\" or \"NCHW\"" });
+  add_error ("bool", "BiasAdd", { { BOOL, { 2, 3 } }, { BOOL, { 3 } } }, nullptr, DTYPE, { "bool" });
+  add_error ("rank", "BiasAddGrad", { { F32, { 3 } } }, nullptr, SHAPE,
+             { "Shape must be at least rank 2 but is rank 1 for 'out_backprop'", "(3,)" });
+  add_error ("format", "BiasAddGrad", { { F32, { 2, 3 } } }, string_attr ("data_format", "nhwc"),
+             GRAFT_GRAPH_ERROR_INVALID_ATTR, { "Invalid data format \"nhwc\"" });
+  add_error ("complex", "BiasAddGrad", { { C64, { 2, 3 } } }, nullptr, DTYPE, { "complex64" });
   /* Convolution and pooling: attributes, shapes, dtypes. */
   Window w33 { { 1, 5, 5, 2 }, 3, 3, 1, 1, true };
   add_error ("stride_count", "Conv2D", { { F32, { 1, 5, 5, 2 } }, { F32, { 3, 3, 2, 4 } } },
@@ -2233,6 +2559,22 @@ run_errors ()
     { "BroadcastGradientArgs_shapes", "BroadcastGradientArgs", { { I32, { -1 } }, { I32, { -1 } } },
       { value (I32, { 2 }, { 2, 3 }), value (I32, { 1 }, { 4 }) }, nullptr, RSHAPE,
       { "Incompatible shapes: [2,3] vs. [4]" } },
+    { "ReluGrad_shapes", "ReluGrad", { { F32, { -1 } }, { F32, { -1 } } }, { random (F32, { 2 }), random (F32, { 3 }) },
+      nullptr, RSHAPE, { "Dimensions must be equal, but are 2 and 3" } },
+    { "SparseSoftmaxCrossEntropyWithLogits_label_range", "SparseSoftmaxCrossEntropyWithLogits",
+      { { F32, { -1, 10 } }, { I32, { -1 } } }, { random (F32, { 3, 10 }), value (I32, { 3 }, { 0, 10, 3 }) }, nullptr,
+      KERNEL, { "Received a label value of 10 which is outside the valid range of [0, 10).  Label values: 0 10 3" } },
+    { "SparseSoftmaxCrossEntropyWithLogits_negative_label", "SparseSoftmaxCrossEntropyWithLogits",
+      { { F64, { 2, 4 } }, { I64, { 2 } } }, { random (F64, { 2, 4 }), value (I64, { 2 }, { 7, -1 }) }, nullptr,
+      KERNEL, { "Received a label value of -1 which is outside the valid range of [0, 4).  Label values: 7 -1" } },
+    { "SparseSoftmaxCrossEntropyWithLogits_no_class", "SparseSoftmaxCrossEntropyWithLogits",
+      { { F32, { -1, -1 } }, { I32, { -1 } } }, { value (F32, { 2, 0 }, {}), value (I32, { 2 }, { 0, 0 }) }, nullptr,
+      KERNEL, { "Must have at least one class, but got logits shape (2, 0)" } },
+    { "SoftmaxCrossEntropyWithLogits_broadcast", "SoftmaxCrossEntropyWithLogits",
+      { { F32, { -1, 3 } }, { F32, { 2, 3 } } }, { random (F32, { 4, 3 }), random (F32, { 2, 3 }) }, nullptr, RSHAPE,
+      { "logits and labels must be broadcastable: logits_size=(4, 3) labels_size=(2, 3)" } },
+    { "BiasAdd_channels", "BiasAdd", { { F32, { 2, -1 } }, { F32, { -1 } } }, { random (F32, { 2, 4 }), random (F32, { 3 }) },
+      nullptr, RSHAPE, { "Dimensions must be equal, but are 4 and 3" } },
     { "Conv2D_depth", "Conv2D", { { F32, { 1, 4, 4, -1 } }, { F32, { 2, 2, -1, 1 } } },
       { random (F32, { 1, 4, 4, 2 }), random (F32, { 2, 2, 3, 1 }) }, conv_attrs ({ { 1, 4, 4, 2 }, 2, 2, 1, 1, true }),
       RSHAPE, { "Dimensions must be equal, but are 2 and 3" } },

@@ -88,7 +88,9 @@ def c_default(kind, text):
     if kind == 'type':
         return 'GRAFT_DTYPE_' + text.upper()
     if kind == 'string':
-        return json.dumps(text)
+        # The snapshot keeps the signature's spelling, already a quoted
+        # literal: `"NHWC"`.
+        return text if text.startswith('"') else json.dumps(text)
     if kind in ('shape', 'tensor'):
         if text not in ('?', None):
             raise SystemExit(f'gen-ops: cannot write default {text!r} of a {kind} attribute')

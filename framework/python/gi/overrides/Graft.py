@@ -1624,7 +1624,61 @@ Ops registered later (``register_op``) are added by ``Graft.ops.refresh()``.
                           ('truediv', 'div'), ('negative', 'neg')):
         if hasattr(module, target) and not hasattr(module, alias):
             setattr(module, alias, getattr(module, target))
+    module.nn = _make_nn_namespace(module)
     return module
+
+
+def _make_nn_namespace(ops_module):
+    """``tf.nn``: the activations, softmaxes and losses under TensorFlow
+    1.15's names and keyword arguments; the losses return the loss alone,
+    as TensorFlow's wrappers do (the raw ops, which also return backprop,
+    stay in ``Graft.ops``)."""
+    import types
+    nn = types.ModuleType('gi.repository.Graft.ops.nn', _make_nn_namespace.__doc__)
+
+    def only_last_axis(axis, function):
+        if axis is not None and axis not in (-1,):
+            raise NotImplementedError('%s: only the last axis (-1) is supported, not %r' % (function, axis))
+
+    def softmax(logits, axis=None, name=None):
+        only_last_axis(axis, 'softmax')
+        return ops_module.softmax(logits, name=name)
+
+    def log_softmax(logits, axis=None, name=None):
+        only_last_axis(axis, 'log_softmax')
+        return ops_module.log_softmax(logits, name=name)
+
+    def bias_add(value, bias, data_format=None, name=None):
+        return ops_module.bias_add(value, bias, data_format=data_format or 'NHWC', name=name)
+
+    def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+        if _sentinel is not None or labels is None or logits is None:
+            raise ValueError('Only call `softmax_cross_entropy_with_logits` with named arguments '
+                             '(labels=..., logits=..., ...)')
+        axis = dim if axis is None else axis
+        if axis not in (-1, 1):
+            raise NotImplementedError('softmax_cross_entropy_with_logits: only the last axis is supported, '
+                                      'not %r' % (axis,))
+        return ops_module.softmax_cross_entropy_with_logits(logits, labels, name=name)[0]
+
+    def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+        if _sentinel is not None or labels is None or logits is None:
+            raise ValueError('Only call `sparse_softmax_cross_entropy_with_logits` with named arguments '
+                             '(labels=..., logits=..., ...)')
+        # Labels are class indices whatever the logits' dtype: Python
+        # integers become int32, as TensorFlow converts them.
+        graph = _graph_of([logits, labels], 'sparse_softmax_cross_entropy_with_logits')
+        labels = _as_input(labels, None, graph, 'labels')
+        return ops_module.sparse_softmax_cross_entropy_with_logits(logits, labels, name=name)[0]
+
+    for func in (softmax, log_softmax, bias_add, softmax_cross_entropy_with_logits,
+                 sparse_softmax_cross_entropy_with_logits):
+        setattr(nn, func.__name__, func)
+    for same in ('relu', 'sigmoid', 'tanh', 'l2_loss', 'conv2d', 'max_pool', 'avg_pool'):
+        if hasattr(ops_module, same):
+            setattr(nn, same, getattr(ops_module, same))
+    nn.softmax_cross_entropy_with_logits_v2 = softmax_cross_entropy_with_logits
+    return nn
 
 
 ops = _make_ops_namespace()
