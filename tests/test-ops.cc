@@ -1689,14 +1689,14 @@ nn_cases (std::vector<Case> &cases)
           auto e = xent (x, &l, nullptr);
           cases.push_back (Case { std::string ("SoftmaxCrossEntropyWithLogits_") + tag (dt) + "_" + tag (s.first) +
                                     "_by_" + tag (s.second),
-                                  "SoftmaxCrossEntropyWithLogits", { x, l }, nullptr, e.first, { e.second } });
+                                  "SoftmaxCrossEntropyWithLogits", { x, l }, nullptr, e.first, false, { e.second } });
         }
       double b = dt == GRAFT_DTYPE_FLOAT16 ? 60000 : 1000;
       Value x = value (dt, { 2, 3 }, { b, -b, 0, -b, -b, b });
       Value l = value (dt, { 2, 3 }, { 0.5, 0.5, 0, 0, 0, 1 });
       auto e = xent (x, &l, nullptr);
       cases.push_back (Case { std::string ("SoftmaxCrossEntropyWithLogits_") + tag (dt) + "_large_logits",
-                              "SoftmaxCrossEntropyWithLogits", { x, l }, nullptr, e.first, { e.second } });
+                              "SoftmaxCrossEntropyWithLogits", { x, l }, nullptr, e.first, false, { e.second } });
     }
 
   /* The sparse loss: both label dtypes, every class hit. */
@@ -1716,7 +1716,7 @@ nn_cases (std::vector<Case> &cases)
           auto e = xent (x, nullptr, &classes);
           cases.push_back (Case { std::string ("SparseSoftmaxCrossEntropyWithLogits_") + tag (dt) + "_" + tag (lt) +
                                     "_" + tag (dims),
-                                  "SparseSoftmaxCrossEntropyWithLogits", { x, l }, nullptr, e.first, { e.second } });
+                                  "SparseSoftmaxCrossEntropyWithLogits", { x, l }, nullptr, e.first, false, { e.second } });
         }
 
   /* BiasAdd and BiasAddGrad: matrices, images in both layouts, empty

@@ -604,7 +604,7 @@ graft_optimizer_compute_gradients (GraftOptimizer *optimizer,
   g_autofree GraftVariable **trainable = NULL;
   g_autofree GraftOutput **xs = NULL;
   g_autofree char *loss_name = NULL;
-  GraftOutput **grads;
+  GPtrArray *grads;
   GPtrArray *pairs;
 
   g_return_val_if_fail (GRAFT_IS_OPTIMIZER (optimizer), NULL);
@@ -643,8 +643,8 @@ graft_optimizer_compute_gradients (GraftOptimizer *optimizer,
     return NULL;
   pairs = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_grad_var_free);
   for (guint i = 0; i < n_vars; i++)
-    g_ptr_array_add (pairs, graft_grad_var_new (grads[i], var_list[i]));
-  g_free (grads);
+    g_ptr_array_add (pairs, graft_grad_var_new (g_ptr_array_index (grads, i), var_list[i]));
+  g_ptr_array_unref (grads);
   return pairs;
 }
 
